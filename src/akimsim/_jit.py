@@ -1,0 +1,15 @@
+"""The one place that sets Numba compile flags.
+
+Kernels use :data:`kernel` (parallel over contests or units) and small helpers use
+:data:`helper`; a test checks that no other module calls ``numba.njit`` itself.
+``cache=True`` writes compiled code next to the sources so a second process starts
+fast. ``fastmath`` stays off: results must be bit-identical across thread counts
+and machines of one kind.
+"""
+
+from __future__ import annotations
+
+import numba
+
+kernel = numba.njit(parallel=True, cache=True, nogil=True, fastmath=False, error_model="numpy")
+helper = numba.njit(cache=True, nogil=True, fastmath=False, inline="always", error_model="numpy")

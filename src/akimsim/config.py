@@ -1,0 +1,373 @@
+"""Dataclass schemas for every config group.
+
+The core takes these plain dataclasses; Hydra (in :mod:`akimsim.cli`) registers the
+same classes in its ConfigStore so a misspelt key or a wrong type fails when a
+config is composed. Nothing here imports Hydra.
+
+Every number below is one of three things, and its comment says which:
+*law* (a legal rule, cited in ``docs/model.md``), *figure* (a published figure, cited
+in ``../shared/DOMAIN.md`` and the territory data file) or *assumption* (a modelling
+choice, documented here and open to override).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Tier(str, Enum):
+    """The three tiers whose akims the model selects."""
+
+    region = "region"
+    district = "district"
+    rural = "rural"
+
+
+TIERS: tuple[Tier, ...] = (Tier.region, Tier.district, Tier.rural)
+
+
+class RegimeName(str, Enum):
+    """How a tier's akims are chosen."""
+
+    appointment = "appointment"
+    indirect = "indirect"
+    direct = "direct"
+
+
+class RuleName(str, Enum):
+    """Voting rule of a direct election (more rules arrive with issue 3)."""
+
+    plurality = "plurality"
+
+
+class AgainstAllPolicy(str, Enum):
+    """What happens when "against all" gets more votes than every candidate."""
+
+    rerun = "rerun"  # the post stays with an acting akim; a new election next year
+    appoint_acting = "appoint_acting"  # the appointer installs an akim for a full term
+    ignore = "ignore"  # the best-placed candidate wins anyway
+
+
+class NoCandidatePolicy(str, Enum):
+    """What happens when nobody is registered (or too few for the rule)."""
+
+    rerun = "rerun"
+    appoint_acting = "appoint_acting"
+
+
+class TerritorySource(str, Enum):
+    kazakhstan = "kazakhstan"  # the table shipped in akimsim/data/kazakhstan.csv
+    synthetic = "synthetic"  # a small generated territory for teaching
+    csv = "csv"  # a user table at ``path``, same columns as the shipped one
+
+
+@dataclass
+class TerritoryConfig:
+    """Which territory to simulate and at what scale."""
+
+    source: TerritorySource = TerritorySource.kazakhstan
+    path: str | None = None  # with source=csv: the table to load
+    scale: float = 1.0  # share of registered voters simulated, in (0, 1]; assumption knob
+    min_unit_voters: int = 7  # a scaled-down unit keeps at least this many voters
+    # synthetic generator (source=synthetic)
+    regions: int = 1
+    districts_per_region: int = 1
+    villages_per_district: int = 4
+    voters_per_village: int = 700
+    district_centre_voters: int = 1200  # voters living in the district town itself
+    region_centre_voters: int = 0  # voters living in the region's own city
+    # how a district's rural voters are split across its rural units (derived rule D-split):
+    # sizes proportional to exp(spread * z_k), z_k the normal quantiles at (k - 0.5) / n
+    rural_size_spread: float = 0.6  # assumption
+
+
+@dataclass
+class PartyConfig:
+    """A party: its share of attached voters, its platform and how often it nominates."""
+
+    name: str = "independent"
+    attachment: float = 0.0  # share of voters attached to the party; assumption
+    x: float = 0.0  # platform in the two-dimensional policy space; assumption
+    y: float = 0.0
+    nominate_rate: float = 0.0  # chance it fields a nominee in a direct race; figure (2021)
+    dominant: bool = False
+
+
+def _default_parties() -> list[PartyConfig]:
+    # nominate_rate: 2021 rural races, nominees per race (Nur Otan 588, Auyl 100,
+    # People's Party 70, Adal 56, Ak Zhol 53 over 730 races; DOMAIN.md). Attachment
+    # shares and platforms are assumptions.
+    return [
+        PartyConfig("Amanat", 0.38, 0.0, 0.3, 0.81, dominant=True),
+        PartyConfig("Auyl", 0.05, -0.4, 0.2, 0.14),
+        PartyConfig("People's Party", 0.05, -0.8, -0.2, 0.10),
+        PartyConfig("Adal", 0.03, 0.5, -0.1, 0.08),
+        PartyConfig("Ak Zhol", 0.05, 0.8, -0.3, 0.07),
+    ]
+
+
+@dataclass
+class VoterBehaviour:
+    """How voters are placed, attached to parties, turn out and choose."""
+
+    region_sd: float = 0.35  # spread of regional mean ideal points; assumption
+    district_sd: float = 0.25  # assumption
+    local_sd: float = 0.2  # rural unit around its district; assumption
+    voter_sd: float = 0.7  # individual spread around the unit mean; assumption
+    party_pull: float = 0.4  # attached voters move this far toward their party; assumption
+    partisanship_a: float = 2.0  # Beta(a, b) strength of attachment; assumption
+    partisanship_b: float = 2.0
+    # turnout propensity ~ Beta(a, b) per voter, shifted on the logit scale per region
+    propensity_a: float = 4.0  # assumption (mean 0.67)
+    propensity_b: float = 2.0
+    region_turnout_sd: float = 0.4  # logit sd across regions (66.5-90.9 % in 2021); assumption
+    # logit turnout shift by tier of the contest: local races mobilise more; assumption
+    salience_region: float = -0.3
+    salience_district: float = 0.3
+    salience_rural: float = 0.8
+    turnout_per_log_candidate: float = 0.2  # more candidates, more turnout; assumption
+    # utility of a candidate: valence - distance_weight * d^2 + party_weight * strength
+    distance_weight: float = 1.0  # assumption
+    competence_weight: float = 0.5  # assumption
+    party_weight: float = 1.0  # assumption
+    admin_support: float = 0.6  # bonus of the dominant party's nominee; open question
+    record_weight: float = 0.6  # retrospective weight on the incumbent's record; assumption
+    noise_scale: float = 0.7  # Gumbel scale of idiosyncratic taste; assumption
+    against_all_utility: float = -1.6  # utility of the "against all" line; assumption
+
+
+@dataclass
+class CandidateBehaviour:
+    """Who enters races and with what traits."""
+
+    self_nominee_rate: float = 2.4  # Poisson mean of would-be self-nominees; assumption
+    signature_threshold: float = 0.01  # law: 1 % of the unit's voters
+    # share of voters a self-nominee can gather signatures from ~ Beta(a, b); assumption
+    signature_reach_a: float = 1.2
+    signature_reach_b: float = 30.0
+    registration_rejection: float = 0.11  # figure: 2,582 nominated, 2,297 registered (2021)
+    incumbent_runs: float = 0.75  # chance an eligible incumbent stands again; assumption
+    platform_sd: float = 0.3  # a nominee's distance from the party platform; assumption
+    competence_sd: float = 1.0  # assumption
+    loyalty_sd: float = 1.0  # assumption
+    dominant_loyalty: float = 0.8  # dominant-party nominees' mean loyalty; assumption
+    pool_size: int = 4  # appointer's shortlist pool besides the incumbent; assumption
+
+
+@dataclass
+class AkimBehaviour:
+    """How office holders govern and whom they answer to."""
+
+    term_years: int = 4  # law: akim term 4 years
+    term_limit: int = 0  # terms allowed in a row (0 = no limit); reports of two, unverified
+    effort_gain: float = 0.6  # performance per unit of voter-focused effort; assumption
+    loyalty_gain: float = 0.6  # loyalty shown per unit of appointer-focused effort; assumption
+    performance_noise: float = 0.8  # sd of the yearly performance signal; assumption
+
+
+@dataclass
+class AppointerBehaviour:
+    """How appointers (regional akims, the President) rank candidates."""
+
+    loyalty_weight: float = 1.0  # open question: loyalty against competence
+    competence_weight: float = 0.5
+    party_weight: float = 0.8  # preference for their own party's candidates; assumption
+    noise: float = 0.5  # assumption
+    dismissal_threshold: float = -1.5  # appointer utility below which dismissal is considered
+    dismissal_rate: float = 0.3  # chance a below-threshold akim is dismissed in a year
+    min_candidates: int = 2  # law (2022): at least two candidates go to the maslikhat
+    consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
+
+
+@dataclass
+class MaslikhatBehaviour:
+    """Council sizes, terms and how deputies vote."""
+
+    term_years: int = 5  # law: maslikhat term 5 years
+    # sizes: assumption calibrated to 3,415 deputies in 223 maslikhats (2023), within the
+    # legal caps of 50 (region), 30 (city) and 25 (district)
+    size_region: int = 30
+    size_city: int = 21
+    size_district: int = 13
+    dominant_seat_bonus: float = 1.5  # seat-share multiplier for the dominant party; assumption
+    distance_weight: float = 1.0  # assumption
+    party_discipline: float = 1.5  # a deputy's pull to the dominant-party line; assumption
+    noise: float = 0.5  # assumption
+    consent_threshold: float = -1.2  # open vote: consent if utility above this; assumption
+    second_round: bool = True  # indirect: a top-two runoff if no majority in round one
+
+
+@dataclass
+class BehaviourConfig:
+    voters: VoterBehaviour = field(default_factory=VoterBehaviour)
+    candidates: CandidateBehaviour = field(default_factory=CandidateBehaviour)
+    akims: AkimBehaviour = field(default_factory=AkimBehaviour)
+    appointers: AppointerBehaviour = field(default_factory=AppointerBehaviour)
+    maslikhats: MaslikhatBehaviour = field(default_factory=MaslikhatBehaviour)
+    parties: list[PartyConfig] = field(default_factory=_default_parties)
+
+
+@dataclass
+class RuleConfig:
+    """The rule of direct elections and what happens at its edges."""
+
+    name: RuleName = RuleName.plurality
+    against_all_wins: AgainstAllPolicy = AgainstAllPolicy.rerun
+    no_candidates: NoCandidatePolicy = NoCandidatePolicy.rerun
+    allow_single_candidate: bool = True  # open question; a lone candidate must beat "against all"
+    min_turnout: float = 0.0  # open question; below it the election is void (rerun)
+
+
+@dataclass
+class ReformStep:
+    """From ``year`` on, ``tier`` uses ``regime`` for new selections.
+
+    ``units`` limits the switch to that many units of the tier (chosen by lot among
+    those not yet switched), e.g. the 45 districts of the 2023 pilot; ``immediate``
+    holds the selection that year instead of waiting for terms to expire.
+    """
+
+    year: int = 2013
+    tier: Tier = Tier.rural
+    regime: RegimeName = RegimeName.direct
+    units: int | None = None
+    immediate: bool = False
+
+
+@dataclass
+class RegimesConfig:
+    """Regime per tier: a fixed value pins the tier for every year; null follows ``schedule``."""
+
+    region: RegimeName | None = None
+    district: RegimeName | None = None
+    rural: RegimeName | None = None
+    initial: RegimeName = RegimeName.appointment  # how office holders at the start were chosen
+    schedule: list[ReformStep] = field(default_factory=list)
+
+
+@dataclass
+class OutputConfig:
+    figures: bool = True
+    progress: bool = True  # a progress bar over the years
+
+
+@dataclass
+class RunConfig:
+    """One simulation run."""
+
+    seed: int = 0
+    start_year: int = 2013
+    end_year: int = 2030
+    max_materialised_voters: int = 20_000  # Voter agents are created up to this size
+    territory: TerritoryConfig = field(default_factory=TerritoryConfig)
+    regimes: RegimesConfig = field(default_factory=RegimesConfig)
+    behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
+    rule: RuleConfig = field(default_factory=RuleConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+class ConfigError(ValueError):
+    """A config value is out of range; the message names the field."""
+
+
+def _check(cond: bool, path: str, value: object, expected: str) -> None:
+    if not cond:
+        raise ConfigError(f"{path} = {value!r} is invalid: expected {expected}")
+
+
+def validate(cfg: RunConfig) -> None:
+    """Check ranges and cross-field rules that the types cannot express.
+
+    Raises :class:`ConfigError` naming the first offending field.
+    """
+    _check(cfg.seed >= 0, "seed", cfg.seed, "a non-negative integer")
+    _check(1900 <= cfg.start_year <= 2200, "start_year", cfg.start_year, "a year in 1900-2200")
+    _check(
+        cfg.start_year <= cfg.end_year <= cfg.start_year + 200,
+        "end_year",
+        cfg.end_year,
+        f"a year from start_year ({cfg.start_year}) to start_year + 200",
+    )
+    _check(cfg.max_materialised_voters >= 0, "max_materialised_voters",
+           cfg.max_materialised_voters, "a non-negative integer")
+    t = cfg.territory
+    _check(0.0 < t.scale <= 1.0 and math.isfinite(t.scale), "territory.scale", t.scale,
+           "a share in (0, 1]")
+    _check(t.min_unit_voters >= 1, "territory.min_unit_voters", t.min_unit_voters, "at least 1")
+    if t.source == TerritorySource.csv:
+        _check(bool(t.path), "territory.path", t.path, "a CSV path when territory.source=csv")
+    for name in ("regions", "districts_per_region", "villages_per_district"):
+        v = getattr(t, name)
+        _check(v >= 1, f"territory.{name}", v, "at least 1")
+    for name in ("voters_per_village",):
+        v = getattr(t, name)
+        _check(v >= 1, f"territory.{name}", v, "at least 1")
+    for name in ("district_centre_voters", "region_centre_voters"):
+        v = getattr(t, name)
+        _check(v >= 0, f"territory.{name}", v, "a non-negative integer")
+    _check(t.rural_size_spread >= 0, "territory.rural_size_spread", t.rural_size_spread, ">= 0")
+
+    b = cfg.behaviour
+    _check(len(b.parties) >= 1, "behaviour.parties", b.parties, "at least one party")
+    names = [p.name for p in b.parties]
+    _check(len(set(names)) == len(names), "behaviour.parties", names, "distinct party names")
+    _check(sum(p.dominant for p in b.parties) <= 1, "behaviour.parties",
+           [p.name for p in b.parties if p.dominant], "at most one dominant party")
+    _check(len(b.parties) <= 100, "behaviour.parties", len(b.parties), "at most 100 parties")
+    for i, p in enumerate(b.parties):
+        _check(0.0 <= p.attachment <= 1.0, f"behaviour.parties[{i}].attachment", p.attachment,
+               "a share in [0, 1]")
+        _check(0.0 <= p.nominate_rate <= 1.0, f"behaviour.parties[{i}].nominate_rate",
+               p.nominate_rate, "a probability in [0, 1]")
+    total = sum(p.attachment for p in b.parties)
+    _check(total <= 1.0 + 1e-9, "behaviour.parties[*].attachment", round(total, 6),
+           "shares summing to at most 1 (the rest are unattached)")
+    v = b.voters
+    for name in ("region_sd", "district_sd", "local_sd", "voter_sd", "noise_scale",
+                 "region_turnout_sd", "distance_weight"):
+        _check(getattr(v, name) >= 0, f"behaviour.voters.{name}", getattr(v, name), ">= 0")
+    _check(0.0 <= v.party_pull <= 1.0, "behaviour.voters.party_pull", v.party_pull, "in [0, 1]")
+    for name in ("partisanship_a", "partisanship_b", "propensity_a", "propensity_b"):
+        _check(getattr(v, name) > 0, f"behaviour.voters.{name}", getattr(v, name), "> 0")
+    c = b.candidates
+    _check(c.self_nominee_rate >= 0, "behaviour.candidates.self_nominee_rate",
+           c.self_nominee_rate, ">= 0")
+    _check(0.0 <= c.signature_threshold <= 1.0, "behaviour.candidates.signature_threshold",
+           c.signature_threshold, "a share in [0, 1]")
+    _check(0.0 <= c.registration_rejection <= 1.0, "behaviour.candidates.registration_rejection",
+           c.registration_rejection, "a probability in [0, 1]")
+    _check(0.0 <= c.incumbent_runs <= 1.0, "behaviour.candidates.incumbent_runs",
+           c.incumbent_runs, "a probability in [0, 1]")
+    _check(c.signature_reach_a > 0 and c.signature_reach_b > 0,
+           "behaviour.candidates.signature_reach_a/b",
+           (c.signature_reach_a, c.signature_reach_b), "positive Beta parameters")
+    _check(1 <= c.pool_size <= 50, "behaviour.candidates.pool_size", c.pool_size, "1-50")
+    a = b.akims
+    _check(1 <= a.term_years <= 20, "behaviour.akims.term_years", a.term_years, "1-20 years")
+    _check(a.term_limit >= 0, "behaviour.akims.term_limit", a.term_limit, ">= 0 (0 = none)")
+    _check(a.performance_noise >= 0, "behaviour.akims.performance_noise", a.performance_noise,
+           ">= 0")
+    ap = b.appointers
+    _check(0.0 <= ap.dismissal_rate <= 1.0, "behaviour.appointers.dismissal_rate",
+           ap.dismissal_rate, "a probability in [0, 1]")
+    _check(ap.min_candidates >= 1, "behaviour.appointers.min_candidates", ap.min_candidates,
+           ">= 1")
+    _check(ap.min_candidates <= c.pool_size + 1, "behaviour.appointers.min_candidates",
+           ap.min_candidates, f"at most behaviour.candidates.pool_size + 1 = {c.pool_size + 1}")
+    m = b.maslikhats
+    _check(1 <= m.term_years <= 20, "behaviour.maslikhats.term_years", m.term_years, "1-20")
+    for name, cap in (("size_region", 50), ("size_city", 30), ("size_district", 25)):
+        s = getattr(m, name)
+        _check(1 <= s <= cap, f"behaviour.maslikhats.{name}", s, f"1-{cap} (the legal cap)")
+    r = cfg.rule
+    _check(0.0 <= r.min_turnout <= 1.0, "rule.min_turnout", r.min_turnout, "a share in [0, 1]")
+    seen: set[tuple[int, Tier]] = set()
+    for i, step in enumerate(cfg.regimes.schedule):
+        _check(step.units is None or step.units >= 1, f"regimes.schedule[{i}].units",
+               step.units, "null (all units) or at least 1")
+        key = (step.year, Tier(step.tier))
+        _check(key not in seen, f"regimes.schedule[{i}]", f"{step.year}/{step.tier.value}",
+               "at most one step per tier and year")
+        seen.add(key)

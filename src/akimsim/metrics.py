@@ -1,0 +1,205 @@
+"""Named reporters: the contest table, the office table and the yearly summary.
+
+Each is a plain function of the model (no lambdas), listed in :data:`REPORTERS`. Per-
+contest measures are small functions of one outcome so tests can check them by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from akimsim.config import TIERS
+
+if TYPE_CHECKING:
+    from akimsim.model import AkimModel
+
+NON_PARTY = "non-party"
+
+
+def effective_number(votes: Sequence[int]) -> float:
+    """Laakso-Taagepera effective number of candidates: 1 / sum of squared vote shares.
+
+    Over candidates only ("against all" excluded); NaN when no candidate got a vote.
+    """
+    v = np.asarray(votes, dtype=np.float64)
+    total = v.sum()
+    if total <= 0:
+        return math.nan
+    shares = v / total
+    return float(1.0 / np.sum(shares * shares))
+
+
+def margin(votes: Sequence[int], against_all: int, winner: int, basis: int) -> float:
+    """Winner's lead over the best other option, as a share of ``basis`` ballots.
+
+    The other options include "against all". NaN when there is no winner or no basis.
+    """
+    if winner < 0 or basis <= 0 or len(votes) == 0:
+        return math.nan
+    others = [int(v) for k, v in enumerate(votes) if k != winner] + [int(against_all)]
+    return (int(votes[winner]) - max(others)) / basis
+
+
+def contest_table(model: AkimModel) -> pd.DataFrame:
+    """One row per contest.
+
+    Columns: year, unit_id, unit_name, tier, regime, rule, kind, status, n_candidates,
+    nominated, candidate_ids, candidate_parties, candidate_nominations, votes,
+    against_all, first_round_votes, rounds, electorate, ballots, turnout (popular
+    votes only), winner_id, winner_party, winner_nomination, margin, enc (effective
+    number of candidates), winner_median_distance, incumbent_ran, incumbent_reelected,
+    incumbent_record, tie, tie_break.
+    """
+    terr = model.territory
+    names = model.party_names
+    rows: list[dict[str, Any]] = []
+    for out, extra in zip(model.outcomes, model.contest_extras, strict=True):
+        parties = [names[p] if p >= 0 else NON_PARTY for p in out.candidate_parties]
+        voted = out.rule not in ("appointer",)
+        popular = out.regime == "direct"
+        win = out.winner
+        if win >= 0:
+            wx, wy = out.candidate_xy[win]
+            dist = math.hypot(wx - extra["unit_median_x"], wy - extra["unit_median_y"])
+        else:
+            dist = math.nan
+        council_vote = out.regime == "indirect"
+        rows.append({
+            "year": out.year,
+            "unit_id": terr.unit_id[out.unit],
+            "unit_name": terr.name[out.unit],
+            "tier": out.tier,
+            "regime": out.regime,
+            "rule": out.rule,
+            "kind": out.kind,
+            "status": out.status,
+            "n_candidates": len(out.candidate_ids),
+            "nominated": out.nominated if popular else len(out.candidate_ids),
+            "candidate_ids": list(out.candidate_ids),
+            "candidate_parties": parties,
+            "candidate_nominations": list(out.candidate_nominations),
+            "votes": list(out.votes),
+            "against_all": out.against_all,
+            "first_round_votes": list(out.first_round) if out.first_round else [],
+            "rounds": out.rounds,
+            "electorate": out.electorate,
+            "ballots": out.ballots,
+            "turnout": out.ballots / out.electorate if popular and out.electorate else math.nan,
+            "winner_id": out.winner_id if out.winner_id is not None else -1,
+            "winner_party": parties[win] if win >= 0 else "",
+            "winner_nomination": out.candidate_nominations[win] if win >= 0 else "",
+            "margin": margin(out.votes, out.against_all, win, out.ballots)
+            if (popular or council_vote) else math.nan,
+            "enc": effective_number(out.votes) if (voted and (popular or council_vote))
+            else math.nan,
+            "winner_median_distance": dist,
+            "incumbent_ran": out.incumbent_slot >= 0,
+            "incumbent_reelected": out.incumbent_slot >= 0 and win == out.incumbent_slot,
+            "incumbent_record": extra["incumbent_record"],
+            "tie": len(out.tie) > 0,
+            "tie_break": out.tie_break,
+        })
+    columns = [
+        "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
+        "n_candidates", "nominated", "candidate_ids", "candidate_parties",
+        "candidate_nominations", "votes", "against_all", "first_round_votes", "rounds",
+        "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
+        "margin", "enc", "winner_median_distance", "incumbent_ran", "incumbent_reelected",
+        "incumbent_record", "tie", "tie_break",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    int_cols = ["year", "n_candidates", "nominated", "against_all", "rounds", "electorate",
+                "ballots", "winner_id"]
+    frame[int_cols] = frame[int_cols].astype(np.int64)
+    frame[["incumbent_ran", "incumbent_reelected", "tie"]] = frame[
+        ["incumbent_ran", "incumbent_reelected", "tie"]].astype(bool)
+    return frame
+
+
+def office_table(model: AkimModel) -> pd.DataFrame:
+    """Every office holder in every year: unit, tier, how selected, traits, record."""
+    if not model._office_frames:
+        return pd.DataFrame()
+    frame = pd.concat(model._office_frames, ignore_index=True)
+    terr = model.territory
+    frame.insert(2, "unit_id", np.asarray(terr.unit_id, dtype=object)[frame["unit"]])
+    frame.insert(3, "tier", np.asarray([t.value for t in TIERS], dtype=object)[frame["tier_code"]])
+    frame = frame.drop(columns=["tier_code"])
+    names = np.asarray([*model.party_names, NON_PARTY], dtype=object)
+    frame["party"] = names[np.where(frame["party"] < 0, len(model.party_names), frame["party"])]
+    return frame
+
+
+def summary_table(model: AkimModel) -> pd.DataFrame:
+    """Yearly metrics per tier and regime.
+
+    From contests: number, turnout (ballots over electorate of popular votes),
+    candidates per contest, effective number of candidates, margin, share of contests
+    without a winner, re-election rate (of incumbents who ran), dominant-party and
+    self-nominated shares of winners, winner-to-median distance. From office holders
+    (grouped by the unit's regime that year): mean competence, mean performance and
+    mean focus on voters (the share of effort akims give voters rather than their
+    appointer).
+    """
+    contests = contest_table(model)
+    offices = office_table(model)
+    dominant = model.party_names[model.dominant] if model.dominant >= 0 else None
+    keys = ["year", "tier", "regime"]
+    if len(contests):
+        c = contests.assign(
+            no_winner=(contests["winner_id"] < 0).astype(float),
+            dominant_win=(contests["winner_party"] == dominant) if dominant else False,
+            self_win=contests["winner_nomination"] == "self",
+            popular_electorate=np.where(contests["regime"] == "direct", contests["electorate"], 0),
+            popular_ballots=np.where(contests["regime"] == "direct", contests["ballots"], 0),
+            reelected=contests["incumbent_reelected"].astype(float).where(
+                contests["incumbent_ran"]),
+        )
+        grouped = c.groupby(keys, sort=True)
+        csum = grouped.agg(
+            contests=("unit_id", "size"),
+            electorate=("popular_electorate", "sum"),
+            ballots=("popular_ballots", "sum"),
+            candidates_mean=("n_candidates", "mean"),
+            enc_mean=("enc", "mean"),
+            margin_mean=("margin", "mean"),
+            no_winner_share=("no_winner", "mean"),
+            reelection_rate=("reelected", "mean"),
+            dominant_winner_share=("dominant_win", "mean"),
+            self_nominated_winner_share=("self_win", "mean"),
+            winner_median_distance=("winner_median_distance", "mean"),
+        ).reset_index()
+        csum["turnout"] = np.where(csum["electorate"] > 0,
+                                   csum["ballots"] / csum["electorate"].where(
+                                       csum["electorate"] > 0, 1), np.nan)
+        csum = csum.drop(columns=["electorate", "ballots"])
+    else:
+        csum = pd.DataFrame(columns=keys)
+    o = offices.rename(columns={"unit_regime": "regime"})
+    osum = o.groupby(keys, sort=True).agg(
+        offices=("unit", "size"),
+        competence_mean=("competence", "mean"),
+        performance_mean=("performance", "mean"),
+        focus_on_voters=("focus", "mean"),
+        acting_share=("acting", "mean"),
+    ).reset_index()
+    merged = osum.merge(csum, on=keys, how="outer").sort_values(keys, kind="stable")
+    merged["contests"] = merged["contests"].fillna(0).astype(np.int64)
+    merged["offices"] = merged["offices"].fillna(0).astype(np.int64)
+    order = ["year", "tier", "regime", "offices", "contests", "turnout", "candidates_mean",
+             "enc_mean", "margin_mean", "no_winner_share", "reelection_rate",
+             "dominant_winner_share", "self_nominated_winner_share", "winner_median_distance",
+             "competence_mean", "performance_mean", "focus_on_voters", "acting_share"]
+    return merged[order].reset_index(drop=True)
+
+
+REPORTERS: dict[str, Callable[[AkimModel], pd.DataFrame]] = {
+    "contests": contest_table,
+    "offices": office_table,
+    "summary": summary_table,
+}
