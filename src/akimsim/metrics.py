@@ -89,7 +89,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
             "rounds": out.rounds,
             "electorate": out.electorate,
             "ballots": out.ballots,
-            "turnout": out.ballots / out.electorate if popular and out.electorate else math.nan,
+            "turnout": out.ballots / out.electorate
+            if popular and out.electorate and out.status != "no_candidates" else math.nan,
             "winner_id": out.winner_id if out.winner_id is not None else -1,
             "winner_party": parties[win] if win >= 0 else "",
             "winner_nomination": out.candidate_nominations[win] if win >= 0 else "",
@@ -155,8 +156,8 @@ def summary_table(model: AkimModel) -> pd.DataFrame:
             no_winner=(contests["winner_id"] < 0).astype(float),
             dominant_win=(contests["winner_party"] == dominant) if dominant else False,
             self_win=contests["winner_nomination"] == "self",
-            popular_electorate=np.where(contests["regime"] == "direct", contests["electorate"], 0),
-            popular_ballots=np.where(contests["regime"] == "direct", contests["ballots"], 0),
+            popular_electorate=np.where(contests["turnout"].notna(), contests["electorate"], 0),
+            popular_ballots=np.where(contests["turnout"].notna(), contests["ballots"], 0),
             reelected=contests["incumbent_reelected"].astype(float).where(
                 contests["incumbent_ran"]),
         )

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from akimsim.agents import Appointer, Candidate, Maslikhat
-from akimsim.config import BehaviourConfig, RegimeName, RuleConfig, Tier
+from akimsim.config import (
+    AgainstAllPolicy,
+    BehaviourConfig,
+    RegimeName,
+    RuleConfig,
+    RuleName,
+    Tier,
+)
 from akimsim.population import Population
 from akimsim.rules import draw_lot, get_rule
 from akimsim.voting import Ballots, run_direct_elections
@@ -331,7 +338,7 @@ class Direct(Regime):
 
     def select(self, contests: Sequence[Contest], ctx: SelectionContext) -> list[ContestOutcome]:
         rule_cfg = ctx.rule
-        rule_name = rule_cfg.name.value
+        rule_name = RuleName(rule_cfg.name).value
         rule = get_rule(rule_cfg.name)
         v = ctx.behaviour.voters
         min_k = 1 if rule_cfg.allow_single_candidate else 2
@@ -379,7 +386,7 @@ class Direct(Regime):
                 status = "elected"
                 winner = res.winner
                 if res.against_all_first:
-                    if rule_cfg.against_all_wins.value == "ignore":
+                    if AgainstAllPolicy(rule_cfg.against_all_wins) == AgainstAllPolicy.ignore:
                         best = np.flatnonzero(votes == votes.max())
                         winner, rec = (int(best[0]), "") if best.shape[0] == 1 else \
                             draw_lot(best, c.lot)

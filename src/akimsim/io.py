@@ -1,0 +1,106 @@
+"""Results on disk: Parquet tables, PNG figures and a manifest, written whole or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+PACKAGES: tuple[str, ...] = (
+    "akimsim", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "hydra-core",
+    "omegaconf", "matplotlib",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages results depend on, plus Python's."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_revision(where: Path | None = None) -> dict[str, Any] | None:
+    """The git commit of the source tree (and whether it had local changes), if any."""
+    root = where if where is not None else Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"],
+                               capture_output=True, text=True, timeout=10,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": rev, "dirty": bool(dirty)}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_results(out_dir: str | Path, tables: dict[str, pd.DataFrame],
+                  figures: dict[str, Figure], manifest: dict[str, Any]) -> list[Path]:
+    """Write ``<name>.parquet`` per table, ``<name>.png`` per figure and ``manifest.json``.
+
+    Everything is first written into a temporary folder inside ``out_dir``; only when
+    all files exist are they moved into place, the manifest last. On any failure the
+    temporary folder is removed and nothing new is left in ``out_dir``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".akimsim-partial-", dir=out))
+    try:
+        written: list[Path] = []
+        for name, frame in tables.items():
+            path = tmp / f"{name}.parquet"
+            frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+            written.append(path)
+        for name, fig in figures.items():
+            path = tmp / f"{name}.png"
+            fig.savefig(path, dpi=120, metadata={"Software": None})
+            written.append(path)
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in written}
+        full = {**manifest, "files": files}
+        mpath = tmp / "manifest.json"
+        mpath.write_text(json.dumps(full, indent=2, sort_keys=False, default=str) + "\n")
+        final: list[Path] = []
+        for p in [*written, mpath]:
+            target = out / p.name
+            os.replace(p, target)
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def base_manifest(config: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The parts of a manifest known before a run: config, seed, versions, revision."""
+    return {
+        "tool": "akimsim",
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": [Path(sys.argv[0]).name, *sys.argv[1:]],
+        "seed": seed,
+        "config": config,
+        "versions": package_versions(),
+        "git": git_revision(),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+    }

@@ -1,0 +1,103 @@
+"""Run a config end to end and write its results; used by the CLI and notebooks alike."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from akimsim.config import RunConfig, validate
+from akimsim.io import base_manifest, write_results
+from akimsim.model import AkimModel
+from akimsim.plots import timeline_figure
+
+
+def config_dict(cfg: RunConfig) -> dict[str, Any]:
+    """A JSON-friendly view of a config (enums as their values)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        if hasattr(value, "value") and not isinstance(value, int | float | str):
+            return value.value
+        return value
+
+    return clean(asdict(cfg))  # type: ignore[no-any-return]
+
+
+def overview(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per (tier, regime) over all years: the short table the CLI prints."""
+    if summary.empty:
+        return summary
+    s = summary.copy()
+    s["turnout_x"] = s["turnout"] * s["contests"]
+    grouped = s.groupby(["tier", "regime"], sort=True)
+    out = grouped.agg(
+        first_year=("year", "min"),
+        last_year=("year", "max"),
+        contests=("contests", "sum"),
+        candidates=("candidates_mean", "mean"),
+        enc=("enc_mean", "mean"),
+        margin=("margin_mean", "mean"),
+        reelected=("reelection_rate", "mean"),
+        dominant_wins=("dominant_winner_share", "mean"),
+        focus_on_voters=("focus_on_voters", "mean"),
+    )
+    turnout = grouped["turnout_x"].sum(min_count=1) / grouped["contests"].sum().replace(0, np.nan)
+    out.insert(3, "turnout", turnout)
+    order = {"region": 0, "district": 1, "rural": 2}
+    out = out.reset_index()
+    out["_o"] = out["tier"].map(order)
+    return out.sort_values(["_o", "regime"]).drop(columns="_o").reset_index(drop=True)
+
+
+def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any] | None = None,
+                  progress: bool | None = None) -> dict[str, Any]:
+    """Validate, build, run and write ``contests``, ``summary``, ``offices``, figure, manifest.
+
+    Everything that can fail on bad input (the config, the territory table) fails
+    before anything is written. Returns the tables, the overview and the paths.
+    """
+    validate(cfg)
+    t0 = time.perf_counter()
+    model = AkimModel(cfg)
+    t_build = time.perf_counter() - t0
+    show = cfg.output.progress if progress is None else progress
+    model.run(progress=show)
+    t_run = time.perf_counter() - t0 - t_build
+    contests = model.contest_table()
+    summary = model.summary_table()
+    offices = model.office_table()
+    figures = {}
+    if cfg.output.figures:
+        figures["timeline"] = timeline_figure(
+            summary, title=f"akimsim: {model.territory.label}, seed {cfg.seed}, "
+            f"{cfg.start_year}-{cfg.end_year}")
+    terr = model.territory
+    manifest = base_manifest(config if config is not None else config_dict(cfg), cfg.seed)
+    manifest.update({
+        "territory": {
+            "label": terr.label,
+            "units": {t: int((terr.tier == i).sum()) for i, t in
+                      enumerate(("region", "district", "rural"))},
+            "voters_simulated": terr.n_voters,
+            "scale": cfg.territory.scale,
+        },
+        "timing_seconds": {"build": round(t_build, 3), "run": round(t_run, 3)},
+        "rows": {"contests": len(contests), "summary": len(summary), "offices": len(offices)},
+    })
+    try:
+        paths = write_results(out_dir, {"contests": contests, "summary": summary,
+                                        "offices": offices}, figures, manifest)
+    finally:
+        for fig in figures.values():
+            plt.close(fig)
+    return {"contests": contests, "summary": summary, "offices": offices,
+            "overview": overview(summary), "paths": paths, "model": model}

@@ -1,0 +1,214 @@
+"""Hand-computed cases for each regime and for the voting rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import mesa
+import numpy as np
+import pytest
+
+from akimsim.agents import Candidate, Maslikhat, President, Traits
+from akimsim.config import (
+    AppointerBehaviour,
+    BehaviourConfig,
+    MaslikhatBehaviour,
+    RegimeName,
+    RuleConfig,
+    Tier,
+    VoterBehaviour,
+)
+from akimsim.population import Population
+from akimsim.regimes import REGIMES, Contest, SelectionContext, get_regime
+from akimsim.rules import RULES, plurality
+
+
+@pytest.fixture
+def host():
+    return mesa.Model(rng=0)
+
+
+def person(host, cid, x, y=0.0, competence=0.0, loyalty=0.0, party=-1, incumbent=False):
+    return Candidate(host, cid, 0, 2021, Traits(x, y, competence, loyalty, party), "self",
+                     incumbent=incumbent)
+
+
+def council(host, xs, parties=None, **rules):
+    r = replace(MaslikhatBehaviour(), noise=0.0, party_discipline=0.0, **rules)
+    xy = np.array([[x, 0.0] for x in xs])
+    party = np.asarray(parties if parties is not None else [-1] * len(xs), dtype=np.int64)
+    return Maslikhat(host, 0, len(xs), r, xy, party, 2025)
+
+
+def contest(host, candidates, regime, tier=Tier.rural, councils=(), appointer=None,
+            start=0, stop=0, seed=1):
+    rng = np.random.default_rng(seed)
+    return Contest(year=2021, unit=0, tier=tier, kind="regular", regime=regime,
+                   candidates=list(candidates),
+                   appointer=appointer or President(host, -1, AppointerBehaviour(noise=0.0)),
+                   councils=list(councils), start=start, stop=stop, rng=rng,
+                   lot=np.random.default_rng(seed + 1000), ballot_key=np.uint64(99))
+
+
+def village(xs, turnout_logit=80.0):
+    n = len(xs)
+    return Population(home=np.zeros(n, np.int32),
+                      xy=np.array([[x, 0.0] for x in xs], np.float32),
+                      party=np.full(n, -1, np.int8), strength=np.zeros(n, np.float32),
+                      turnout_logit=np.full(n, turnout_logit, np.float32),
+                      unit_median=np.zeros((1, 2)))
+
+
+def context(pop, against=-np.inf, noise=0.0, **rule):
+    voters = replace(VoterBehaviour(), noise_scale=noise, against_all_utility=against,
+                     competence_weight=0.0, admin_support=0.0, record_weight=0.0)
+    beh = BehaviourConfig(voters=voters, appointers=AppointerBehaviour(noise=0.0),
+                          maslikhats=replace(MaslikhatBehaviour(), noise=0.0))
+    return SelectionContext(pop, beh, RuleConfig(**rule), dominant_party=-1)
+
+
+def test_registries_hold_every_regime_and_rule():
+    assert set(REGIMES) == {r.value for r in RegimeName}
+    assert "plurality" in RULES
+    with pytest.raises(KeyError, match="known regimes"):
+        get_regime("lottery")
+
+
+def test_three_deputy_maslikhat_elects_by_majority(host):
+    # deputies at -1, 0 and 1; A at -1, B at 1. The deputy at 0 is indifferent and,
+    # with no noise, votes for the first listed (A): A 2, B 1, a majority of 3.
+    a, b = person(host, 1, -1.0), person(host, 2, 1.0)
+    c = contest(host, [a, b], RegimeName.indirect, councils=[council(host, [-1.0, 0.0, 1.0])])
+    pop = village([0.0])
+    (out,) = get_regime("indirect").select([c], context(pop))
+    assert out.status == "elected"
+    assert out.votes == (2, 1)
+    assert out.winner == 0 and out.rounds == 1 and out.electorate == 3
+
+
+def test_three_deputy_maslikhat_goes_to_second_round(host):
+    # three candidates at the deputies' own positions: 1-1-1, no majority; the top two
+    # (all tied, cut by lot) meet again and the middle deputy decides.
+    cands = [person(host, 1, -1.0), person(host, 2, 0.0), person(host, 3, 1.0)]
+    beh_nominees = AppointerBehaviour(noise=0.0, min_candidates=3)
+    c = contest(host, cands, RegimeName.indirect, councils=[council(host, [-1.0, 0.0, 1.0])])
+    ctx = context(village([0.0]))
+    ctx = replace(ctx, behaviour=replace(ctx.behaviour, appointers=beh_nominees))
+    (out,) = get_regime("indirect").select([c], ctx)
+    assert out.first_round == (1, 1, 1)
+    assert out.rounds == 2
+    assert sum(out.votes) == 3 and max(out.votes) >= 2
+    assert sorted(out.votes) == [0, 1, 2]
+
+
+def test_seven_voter_village_plurality(host):
+    # voters at -3..3; A at -2, B at 0.5, C at 2.5; everyone votes, no noise.
+    # nearest: -3,-2,-1 -> A; 0,1 -> B; 2,3 -> C. A 3, B 2, C 2.
+    pop = village([-3, -2, -1, 0, 1, 2, 3])
+    cands = [person(host, 1, -2.0), person(host, 2, 0.5), person(host, 3, 2.5)]
+    c = contest(host, cands, RegimeName.direct, start=0, stop=7)
+    (out,) = get_regime("direct").select([c], context(pop, against=-1.5))
+    assert out.votes == (3, 2, 2)
+    assert out.against_all == 0 and out.ballots == 7 and out.electorate == 7
+    assert out.winner == 0 and out.status == "elected" and out.tie == ()
+
+
+def test_tie_is_broken_by_recorded_seeded_lot(host):
+    pop = village([-1, 1])
+    winners = set()
+    for seed in range(12):
+        cands = [person(host, 1, -1.0), person(host, 2, 1.0)]
+        c = contest(host, cands, RegimeName.direct, start=0, stop=2, seed=seed)
+        (out,) = get_regime("direct").select([c], context(pop))
+        assert out.votes == (1, 1)
+        assert out.tie == (0, 1)
+        assert out.tie_break.startswith("lot among (0, 1) ->")
+        assert out.tie_break.endswith(str(out.winner))
+        c2 = contest(host, [person(host, 1, -1.0), person(host, 2, 1.0)], RegimeName.direct,
+                     start=0, stop=2, seed=seed)
+        (again,) = get_regime("direct").select([c2], context(pop))
+        assert again.winner == out.winner  # same seed, same lot
+        winners.add(out.winner)
+    assert winners == {0, 1}  # the lot is not rigged
+
+
+def test_against_all_wins(host):
+    pop = village([-1, 0, 1, 2])
+    c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
+                start=0, stop=4)
+    (out,) = get_regime("direct").select([c], context(pop, against=10.0))
+    assert out.against_all == 4 and out.votes == (0, 0)
+    assert out.status == "against_all" and out.winner == -1
+    c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
+                start=0, stop=4)
+    (ignored,) = get_regime("direct").select(
+        [c], context(pop, against=10.0, against_all_wins="ignore"))
+    assert ignored.status == "elected" and ignored.winner in (0, 1)
+
+
+def test_single_candidate_and_no_candidates(host):
+    pop = village([0, 1, 2])
+    lone = contest(host, [person(host, 1, 1.0)], RegimeName.direct, start=0, stop=3)
+    empty = contest(host, [], RegimeName.direct, start=0, stop=3)
+    outs = get_regime("direct").select([lone, empty], context(pop, against=-10.0))
+    assert outs[0].status == "elected" and outs[0].votes == (3,)
+    assert outs[1].status == "no_candidates" and outs[1].winner == -1
+    lone = contest(host, [person(host, 1, 1.0)], RegimeName.direct, start=0, stop=3)
+    (out,) = get_regime("direct").select(
+        [lone], context(pop, allow_single_candidate=False))
+    assert out.status == "no_candidates"
+
+
+def test_nobody_votes_is_turnout_too_low(host):
+    pop = village([0, 1, 2], turnout_logit=-80.0)
+    c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
+                start=0, stop=3)
+    (out,) = get_regime("direct").select([c], context(pop))
+    assert out.ballots == 0 and out.status == "turnout_too_low"
+
+
+def test_min_turnout_voids_an_election(host):
+    pop = village([0, 1, 2, 3])
+    c = contest(host, [person(host, 1, 0.0), person(host, 2, 3.0)], RegimeName.direct,
+                start=0, stop=4)
+    (out,) = get_regime("direct").select([c], context(pop, min_turnout=1.0))
+    assert out.status == "elected"  # everyone voted: 100 % meets 100 %
+
+
+def test_appointer_picks_the_most_loyal(host):
+    appointer = President(host, -1, AppointerBehaviour(loyalty_weight=1.0, competence_weight=0.0,
+                                                       party_weight=0.0, noise=0.0))
+    cands = [person(host, 1, 0.0, loyalty=0.2, competence=3.0),
+             person(host, 2, 0.0, loyalty=1.5), person(host, 3, 0.0, loyalty=-1.0)]
+    c = contest(host, cands, RegimeName.appointment, tier=Tier.district, appointer=appointer)
+    (out,) = get_regime("appointment").select([c], context(village([0.0])))
+    assert out.status == "appointed" and out.winner == 1 and out.votes == ()
+
+
+def test_consent_granted_and_refused(host):
+    appointer = President(host, 0, AppointerBehaviour(loyalty_weight=1.0, competence_weight=0.0,
+                                                      party_weight=0.0, noise=0.0))
+    cands = [person(host, 1, 0.0, loyalty=1.0), person(host, 2, 5.0, loyalty=0.0)]
+    easy = council(host, [0.0, 0.1, -0.1], consent_threshold=-1.0)
+    c = contest(host, cands, RegimeName.appointment, tier=Tier.region, councils=[easy],
+                appointer=appointer)
+    (out,) = get_regime("appointment").select([c], context(village([0.0])))
+    assert out.status == "appointed" and out.winner == 0 and out.votes == (3, 0)
+    # a hostile council: deputies far from both candidates refuse each in turn
+    hard = council(host, [20.0, 21.0, 22.0], consent_threshold=-1.0)
+    cands = [person(host, 1, 0.0, loyalty=1.0), person(host, 2, 5.0, loyalty=0.0)]
+    c = contest(host, cands, RegimeName.appointment, tier=Tier.region, councils=[hard],
+                appointer=appointer)
+    (out,) = get_regime("appointment").select([c], context(village([0.0])))
+    assert out.status == "consent_refused" and out.winner == -1
+    assert out.votes == (0, 0) and out.rounds == 2
+
+
+def test_plurality_rule_directly():
+    lot = np.random.default_rng(0)
+    assert plurality(np.array([5, 3]), 1, lot).winner == 0
+    res = plurality(np.array([2, 2, 1]), 0, lot)
+    assert res.tie == (0, 1) and res.winner in (0, 1)
+    assert plurality(np.array([2, 2]), 3, lot).against_all_first
+    assert not plurality(np.array([3, 1]), 3, lot).against_all_first  # a tie with it: candidate
+    assert plurality(np.array([], dtype=np.int64), 0, lot).winner == -1
