@@ -13,7 +13,7 @@ schema: unit_id,name,tier,parent_id,kind,voters,rural_posts,rural_voters,
 voters_basis,rural_basis).
 
 Sources
-  [S1] /work/shared/DOMAIN.md (election-commission statements, national
+  [S1] the project domain notes (shared/DOMAIN.md) (election-commission statements, national
        statistics and encyclopaedia entries quoted there): national voter
        register 11,970,000 (Jan 2023); about 2,345 rural akim units in 2022
        (2,179 rural okrugs + 92 villages + 29 settlement okrugs + 48 cities of
@@ -145,7 +145,7 @@ def largest_remainder(weights: list[float], total: int, floor_each: int = 0) -> 
     order = sorted(range(n), key=lambda i: (quotas[i] - ints[i], weights[i]), reverse=True)
     for i in order[:left]:
         ints[i] += 1
-    return [b + x for b, x in zip(base, ints)]
+    return [b + x for b, x in zip(base, ints, strict=False)]
 
 
 def build() -> tuple[pd.DataFrame, list[str]]:
@@ -210,7 +210,7 @@ def build() -> tuple[pd.DataFrame, list[str]]:
             log.append(f"D2: {r.unit_id} all units cited; {rem:+.1f} voters of rounding spread proportionally")
         ids = list(shares)
         ints = largest_remainder([shares[i] for i in ids], V, floor_each=0)
-        for i, v in zip(ids, ints):
+        for i, v in zip(ids, ints, strict=False):
             dis.at[i, "voters"] = v
             if i in known:
                 tag = _pop_source_tag(dis.at[i, "population_source"]) or "S5"
@@ -231,7 +231,7 @@ def build() -> tuple[pd.DataFrame, list[str]]:
     alloc = largest_remainder([float(dis.at[i, "voters"]) for i in free], to_spread, floor_each=1)
     for i, p in fixed.items():
         dis.at[i, "rural_posts"] = p
-    for i, p in zip(free, alloc):
+    for i, p in zip(free, alloc, strict=False):
         dis.at[i, "rural_posts"] = p
     dis["rural_basis"] = ""
     for i in dis.index:
@@ -242,7 +242,8 @@ def build() -> tuple[pd.DataFrame, list[str]]:
     # ---- D4: rural voters --------------------------------------------------
     rv = []
     for i in dis.index:
-        v = int(dis.at[i, "voters"]); p = int(dis.at[i, "rural_posts"])
+        v = int(dis.at[i, "voters"])
+        p = int(dis.at[i, "rural_posts"])
         x = min(v, p * VOTERS_PER_RURAL_RACE)
         if x < p * MIN_VOTERS_PER_POST:
             log.append(f"D4 conflict: {dis.at[i, 'unit_id']} voters {v} < {p} posts x {MIN_VOTERS_PER_POST}; "
@@ -285,8 +286,10 @@ def check(t: pd.DataFrame) -> None:
     assert int(t["rural_posts"].sum()) == NATIONAL_RURAL_POSTS, "national rural posts must be 2,345"
     assert (dists["rural_voters"] <= dists["voters"]).all(), "rural_voters must not exceed voters"
     assert (t["voters"] > 0).all(), "every voters value must be > 0"
-    assert (t["rural_posts"] >= 0).all() and (t["rural_voters"] >= 0).all()
-    assert (regs["rural_posts"] == 0).all() and (regs["rural_voters"] == 0).all()
+    assert (t["rural_posts"] >= 0).all()
+    assert (t["rural_voters"] >= 0).all()
+    assert (regs["rural_posts"] == 0).all()
+    assert (regs["rural_voters"] == 0).all()
     for col in ("unit_id", "name", "parent_id", "kind", "voters_basis", "rural_basis"):
         assert not t[col].astype(str).str.contains("#").any(), f"'#' in column {col}"
 
@@ -297,7 +300,7 @@ HEADER = """\
 # territorial division: 17 oblasts + 3 republican cities; 165 districts + 37 regional cities (statistical division of 1 Jan 2023; see scripts/kazakhstan_raw/README.md for gaps)
 # voters = registered voters in the unit incl. everything below it; rural_posts = rural akim posts (rural okrugs + villages + settlement okrugs + cities of district significance); rural_voters = voters living in those units
 # Sources:
-# [S1] DOMAIN.md (/work/shared): national voter register 11970000 (Jan 2023); about 2345 rural akim units (2022); 1209817 voters in 730 rural races of 25 Jul 2021 (about 1660 per race)
+# [S1] project domain notes shared/DOMAIN.md (election commission and statistics figures as quoted by news agencies): national voter register 11970000 (Jan 2023); about 2345 rural akim units (2022); 1209817 voters in 730 rural races of 25 Jul 2021 (about 1660 per race)
 # [S2] DOMAIN.md: registered voters Turkistan Region 1177507 and Ulytau Region 138277 (Jan 2023)
 # [S3] de.wikipedia region articles citing the Bureau of National Statistics (population 1 Jan 2023); en.wikipedia Mangystau Region (1 Jan 2022)
 # [S4] citypopulation.de Kazakhstan Administrative Division (population estimate 2023-01-01; Bureau of National Statistics)

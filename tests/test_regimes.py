@@ -83,7 +83,9 @@ def test_three_deputy_maslikhat_elects_by_majority(host):
     (out,) = get_regime("indirect").select([c], context(pop))
     assert out.status == "elected"
     assert out.votes == (2, 1)
-    assert out.winner == 0 and out.rounds == 1 and out.electorate == 3
+    assert out.winner == 0
+    assert out.rounds == 1
+    assert out.electorate == 3
 
 
 def test_three_deputy_maslikhat_goes_to_second_round(host):
@@ -97,7 +99,8 @@ def test_three_deputy_maslikhat_goes_to_second_round(host):
     (out,) = get_regime("indirect").select([c], ctx)
     assert out.first_round == (1, 1, 1)
     assert out.rounds == 2
-    assert sum(out.votes) == 3 and max(out.votes) >= 2
+    assert sum(out.votes) == 3
+    assert max(out.votes) >= 2
     assert sorted(out.votes) == [0, 1, 2]
 
 
@@ -109,8 +112,12 @@ def test_seven_voter_village_plurality(host):
     c = contest(host, cands, RegimeName.direct, start=0, stop=7)
     (out,) = get_regime("direct").select([c], context(pop, against=-1.5))
     assert out.votes == (3, 2, 2)
-    assert out.against_all == 0 and out.ballots == 7 and out.electorate == 7
-    assert out.winner == 0 and out.status == "elected" and out.tie == ()
+    assert out.against_all == 0
+    assert out.ballots == 7
+    assert out.electorate == 7
+    assert out.winner == 0
+    assert out.status == "elected"
+    assert out.tie == ()
 
 
 def test_tie_is_broken_by_recorded_seeded_lot(host):
@@ -137,13 +144,16 @@ def test_against_all_wins(host):
     c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
                 start=0, stop=4)
     (out,) = get_regime("direct").select([c], context(pop, against=10.0))
-    assert out.against_all == 4 and out.votes == (0, 0)
-    assert out.status == "against_all" and out.winner == -1
+    assert out.against_all == 4
+    assert out.votes == (0, 0)
+    assert out.status == "against_all"
+    assert out.winner == -1
     c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
                 start=0, stop=4)
     (ignored,) = get_regime("direct").select(
         [c], context(pop, against=10.0, against_all_wins="ignore"))
-    assert ignored.status == "elected" and ignored.winner in (0, 1)
+    assert ignored.status == "elected"
+    assert ignored.winner in (0, 1)
 
 
 def test_single_candidate_and_no_candidates(host):
@@ -151,8 +161,10 @@ def test_single_candidate_and_no_candidates(host):
     lone = contest(host, [person(host, 1, 1.0)], RegimeName.direct, start=0, stop=3)
     empty = contest(host, [], RegimeName.direct, start=0, stop=3)
     outs = get_regime("direct").select([lone, empty], context(pop, against=-10.0))
-    assert outs[0].status == "elected" and outs[0].votes == (3,)
-    assert outs[1].status == "no_candidates" and outs[1].winner == -1
+    assert outs[0].status == "elected"
+    assert outs[0].votes == (3,)
+    assert outs[1].status == "no_candidates"
+    assert outs[1].winner == -1
     lone = contest(host, [person(host, 1, 1.0)], RegimeName.direct, start=0, stop=3)
     (out,) = get_regime("direct").select(
         [lone], context(pop, allow_single_candidate=False))
@@ -164,7 +176,8 @@ def test_nobody_votes_is_turnout_too_low(host):
     c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
                 start=0, stop=3)
     (out,) = get_regime("direct").select([c], context(pop))
-    assert out.ballots == 0 and out.status == "turnout_too_low"
+    assert out.ballots == 0
+    assert out.status == "turnout_too_low"
 
 
 def test_min_turnout_voids_an_election(host):
@@ -182,7 +195,9 @@ def test_appointer_picks_the_most_loyal(host):
              person(host, 2, 0.0, loyalty=1.5), person(host, 3, 0.0, loyalty=-1.0)]
     c = contest(host, cands, RegimeName.appointment, tier=Tier.district, appointer=appointer)
     (out,) = get_regime("appointment").select([c], context(village([0.0])))
-    assert out.status == "appointed" and out.winner == 1 and out.votes == ()
+    assert out.status == "appointed"
+    assert out.winner == 1
+    assert out.votes == ()
 
 
 def test_consent_granted_and_refused(host):
@@ -193,22 +208,27 @@ def test_consent_granted_and_refused(host):
     c = contest(host, cands, RegimeName.appointment, tier=Tier.region, councils=[easy],
                 appointer=appointer)
     (out,) = get_regime("appointment").select([c], context(village([0.0])))
-    assert out.status == "appointed" and out.winner == 0 and out.votes == (3, 0)
+    assert out.status == "appointed"
+    assert out.winner == 0
+    assert out.votes == (3, 0)
     # a hostile council: deputies far from both candidates refuse each in turn
     hard = council(host, [20.0, 21.0, 22.0], consent_threshold=-1.0)
     cands = [person(host, 1, 0.0, loyalty=1.0), person(host, 2, 5.0, loyalty=0.0)]
     c = contest(host, cands, RegimeName.appointment, tier=Tier.region, councils=[hard],
                 appointer=appointer)
     (out,) = get_regime("appointment").select([c], context(village([0.0])))
-    assert out.status == "consent_refused" and out.winner == -1
-    assert out.votes == (0, 0) and out.rounds == 2
+    assert out.status == "consent_refused"
+    assert out.winner == -1
+    assert out.votes == (0, 0)
+    assert out.rounds == 2
 
 
 def test_plurality_rule_directly():
     lot = np.random.default_rng(0)
     assert plurality(np.array([5, 3]), 1, lot).winner == 0
     res = plurality(np.array([2, 2, 1]), 0, lot)
-    assert res.tie == (0, 1) and res.winner in (0, 1)
+    assert res.tie == (0, 1)
+    assert res.winner in (0, 1)
     assert plurality(np.array([2, 2]), 3, lot).against_all_first
     assert not plurality(np.array([3, 1]), 3, lot).against_all_first  # a tie with it: candidate
     assert plurality(np.array([], dtype=np.int64), 0, lot).winner == -1

@@ -18,7 +18,8 @@ from akimsim.territory import (
 
 def check_ranges(t):
     """Every unit's electorate is the union of its own voters and its children's."""
-    assert t.start[0] == 0 and t.stop.max() == t.n_voters
+    assert t.start[0] == 0
+    assert t.stop.max() == t.n_voters
     for u in range(t.n_units):
         kids = t.children(u)
         inner = t.own_voters[u] + t.voters[kids].sum()
@@ -26,7 +27,8 @@ def check_ranges(t):
         assert t.start[u] + t.own_voters[u] == (t.start[kids].min() if len(kids) else t.stop[u])
         p = t.parent[u]
         if p >= 0:
-            assert t.start[p] <= t.start[u] and t.stop[u] <= t.stop[p]
+            assert t.start[p] <= t.start[u]
+            assert t.stop[u] <= t.stop[p]
 
 
 def test_kazakhstan_table_matches_domain_totals():
@@ -128,6 +130,7 @@ def test_rural_posts_expand_into_units():
     ])
     t = territory_from_table(frame)
     rural = t.units_of("rural")
-    assert len(rural) == 3 and t.voters[rural].sum() == 3000
+    assert len(rural) == 3
+    assert t.voters[rural].sum() == 3000
     assert np.all(t.voters[rural] > 0)
     assert len(set(t.voters[rural].tolist())) > 1  # sizes differ (rule D-split)

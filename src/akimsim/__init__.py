@@ -10,9 +10,9 @@ Use from Python without Hydra::
 
 from akimsim.config import (
     BehaviourConfig,
+    ReformStep,
     RegimeName,
     RegimesConfig,
-    ReformStep,
     RuleConfig,
     RunConfig,
     TerritoryConfig,

@@ -34,9 +34,14 @@ def register_configs() -> None:
 register_configs()
 
 
+def _run_keys(cfg: DictConfig) -> list[str]:
+    """Top-level keys of a composed config, less Hydra's own node."""
+    return [str(k) for k in cfg.keys() if k != "hydra"]  # noqa: SIM118 (DictConfig keys)
+
+
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Turn a composed Hydra config into the core's :class:`RunConfig` (without ``hydra``)."""
-    node = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
+    node = OmegaConf.masked_copy(cfg, _run_keys(cfg)) if "hydra" in cfg else cfg
     obj = OmegaConf.to_object(node)
     if not isinstance(obj, RunConfig):
         raise ConfigError("the composed config is not a RunConfig; is run_schema in defaults?")
@@ -60,7 +65,7 @@ def run_task(cfg: DictConfig) -> dict[str, Any]:
     try:
         run_cfg = to_run_config(cfg)
         resolved = cast(dict[str, Any], OmegaConf.to_container(
-            OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]), resolve=True))
+            OmegaConf.masked_copy(cfg, _run_keys(cfg)), resolve=True))
         result = run_and_write(run_cfg, out_dir, config=resolved)
     except (ConfigError, TerritoryError) as exc:
         _remove_if_empty(out_dir)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """The three tiers whose akims the model selects."""
 
     region = "region"
@@ -28,7 +28,7 @@ class Tier(str, Enum):
 TIERS: tuple[Tier, ...] = (Tier.region, Tier.district, Tier.rural)
 
 
-class RegimeName(str, Enum):
+class RegimeName(StrEnum):
     """How a tier's akims are chosen."""
 
     appointment = "appointment"
@@ -36,13 +36,13 @@ class RegimeName(str, Enum):
     direct = "direct"
 
 
-class RuleName(str, Enum):
+class RuleName(StrEnum):
     """Voting rule of a direct election (more rules arrive with issue 3)."""
 
     plurality = "plurality"
 
 
-class AgainstAllPolicy(str, Enum):
+class AgainstAllPolicy(StrEnum):
     """What happens when "against all" gets more votes than every candidate."""
 
     rerun = "rerun"  # the post stays with an acting akim; a new election next year
@@ -50,14 +50,14 @@ class AgainstAllPolicy(str, Enum):
     ignore = "ignore"  # the best-placed candidate wins anyway
 
 
-class NoCandidatePolicy(str, Enum):
+class NoCandidatePolicy(StrEnum):
     """What happens when nobody is registered (or too few for the rule)."""
 
     rerun = "rerun"
     appoint_acting = "appoint_acting"
 
 
-class TerritorySource(str, Enum):
+class TerritorySource(StrEnum):
     kazakhstan = "kazakhstan"  # the table shipped in akimsim/data/kazakhstan.csv
     synthetic = "synthetic"  # a small generated territory for teaching
     csv = "csv"  # a user table at ``path``, same columns as the shipped one

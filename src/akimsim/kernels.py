@@ -40,7 +40,7 @@ def mix64(z: np.uint64) -> np.uint64:
 
 
 @helper
-def uniform01(key: np.uint64, row: np.int64, channel: np.uint64) -> float:
+def uniform01(key: np.uint64, row: int, channel: np.uint64) -> float:
     """A uniform number in (0, 1) determined by (key, row, channel) alone."""
     z = mix64(key + np.uint64(row) * _GOLDEN)
     z = mix64(z ^ (channel * _C3 + _GOLDEN))
@@ -48,7 +48,7 @@ def uniform01(key: np.uint64, row: np.int64, channel: np.uint64) -> float:
 
 
 @helper
-def gumbel(key: np.uint64, row: np.int64, channel: np.uint64) -> float:
+def gumbel(key: np.uint64, row: int, channel: np.uint64) -> float:
     """A standard Gumbel draw determined by (key, row, channel)."""
     return -np.log(-np.log(uniform01(key, row, channel)))
 

@@ -114,9 +114,9 @@ class AkimModel(mesa.Model):
         init = streams.generator(Purpose.territory)
         m_offsets = init.integers(0, cfg.behaviour.maslikhats.term_years, size=n)
         a_offsets = init.integers(0, cfg.behaviour.akims.term_years, size=n)
-        for u in np.flatnonzero(terr.tier < TIER_CODE["rural"]):
-            self.maslikhats[int(u)] = self._new_maslikhat(
-                int(u), cfg.start_year - 1, int(cfg.start_year + m_offsets[u])
+        for council_unit in np.flatnonzero(terr.tier < TIER_CODE["rural"]).tolist():
+            self.maslikhats[council_unit] = self._new_maslikhat(
+                council_unit, cfg.start_year - 1, int(cfg.start_year + m_offsets[council_unit])
             )
         # initial office holders, appointed top-down without a recorded contest
         self.akim_of: list[Akim] = [None] * n  # type: ignore[list-item]

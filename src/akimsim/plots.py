@@ -6,10 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 TIER_COLOURS: dict[str, str] = {"region": "#1b6ca8", "district": "#e07b39", "rural": "#3a923a"}
 REGIME_STYLES: dict[str, str] = {"appointment": ":", "indirect": "--", "direct": "-"}

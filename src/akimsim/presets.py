@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from akimsim.config import (
+    ReformStep,
     RegimeName,
     RegimesConfig,
-    ReformStep,
     RunConfig,
     TerritoryConfig,
     TerritorySource,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -114,8 +115,9 @@ class SelectionContext:
 
 
 def _outcome(contest: Contest, *, rule: str, status: str, candidates: Sequence[Candidate],
-             votes: Sequence[int], winner: int, electorate: int = 0, ballots: int = 0,
-             against_all: int = 0, first_round: Sequence[int] | None = None, rounds: int = 0,
+             votes: Sequence[int] | np.ndarray, winner: int, electorate: int = 0,
+             ballots: int = 0, against_all: int = 0,
+             first_round: Sequence[int] | np.ndarray | None = None, rounds: int = 0,
              tie: Sequence[int] = (), tie_break: str = "",
              extra: dict[str, float] | None = None) -> ContestOutcome:
     ids = [c.candidate_id for c in candidates]
@@ -376,9 +378,11 @@ class Direct(Regime):
                 electorate = c.stop - c.start
                 cast = int(tally.ballots[j])
                 against = int(tally.against_all[j])
-                common = {"rule": rule_name, "candidates": c.candidates, "votes": votes,
-                          "electorate": electorate, "ballots": cast, "against_all": against,
-                          "rounds": 1}
+                common: dict[str, Any] = {
+                    "rule": rule_name, "candidates": c.candidates, "votes": votes,
+                    "electorate": electorate, "ballots": cast, "against_all": against,
+                    "rounds": 1,
+                }
                 if cast == 0 or cast < rule_cfg.min_turnout * electorate:
                     results[id(c)] = _outcome(c, status="turnout_too_low", winner=-1, **common)
                     continue

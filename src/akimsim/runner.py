@@ -29,7 +29,7 @@ def config_dict(cfg: RunConfig) -> dict[str, Any]:
             return value.value
         return value
 
-    return clean(asdict(cfg))  # type: ignore[no-any-return]
+    return clean(asdict(cfg))
 
 
 def overview(summary: pd.DataFrame) -> pd.DataFrame:

@@ -35,7 +35,8 @@ class Ballots:
         """Raise ValueError if the batch is inconsistent (shapes, overlaps, bounds)."""
         c = self.starts.shape[0]
         if self.stops.shape != (c,) or self.logit_shift.shape != (c,) or self.keys.shape != (c,):
-            raise ValueError("starts, stops, logit_shift and keys must all have one entry per contest")
+            raise ValueError(
+                "starts, stops, logit_shift and keys must all have one entry per contest")
         if self.cand_start.shape != (c + 1,) or (c >= 0 and self.cand_start[0] != 0):
             raise ValueError("cand_start must have C + 1 entries starting at 0")
         k = int(self.cand_start[-1])

@@ -1,0 +1,5 @@
+"""``python -m akimsim`` is the ``akimsim`` command."""
+
+from akimsim.cli import main
+
+main()

@@ -1,0 +1,81 @@
+"""The command line end to end on the toy territory, and bad input that writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+ENV = {**os.environ, "HYDRA_FULL_ERROR": "0", "PYTHONWARNINGS": "ignore"}
+
+
+def akimsim(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "akimsim", *args], capture_output=True,
+                          text=True, cwd=cwd, env=ENV, timeout=600, check=False)
+
+
+def test_toy_run_writes_tables_figure_and_manifest(tmp_path):
+    out = tmp_path / "run"
+    proc = akimsim("territory=toy", "seed=7", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["contests.parquet", "manifest.json", "offices.parquet", "summary.parquet",
+                     "timeline.png"]
+    assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 7
+    assert manifest["config"]["territory"]["source"] == "synthetic"
+    assert manifest["config"]["regimes"]["schedule"][1]["year"] == 2021
+    assert "numba" in manifest["versions"]
+    assert "mesa" in manifest["versions"]
+    assert "git" in manifest
+    assert set(manifest["files"]) == set(names) - {"manifest.json"}
+    contests = pd.read_parquet(out / "contests.parquet")
+    assert {"year", "tier", "regime", "votes", "against_all", "winner_party", "margin", "enc",
+            "winner_median_distance", "incumbent_reelected", "turnout"} <= set(contests.columns)
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert set(summary.tier) == {"region", "district", "rural"}
+    assert "rural" in proc.stdout
+    assert "wrote 5 files" in proc.stdout
+
+
+def test_regime_override_reaches_the_run(tmp_path):
+    out = tmp_path / "run"
+    proc = akimsim("territory=toy", "regimes.rural=appointment", "end_year=2016",
+                   "output.figures=false", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    contests = pd.read_parquet(out / "contests.parquet")
+    assert set(contests[contests.tier == "rural"].regime) == {"appointment"}
+
+
+BROKEN = "unit_id,name,tier,parent_id,voters\nR,Region,region,,100\nV,Village,rural,R,50\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["regimes.rural=lottery"], "expected one of [appointment, indirect, direct]"),
+        (["territory.scael=0.5"], "Key 'scael' not in 'TerritoryConfig'"),
+        (["seed=abc"], "could not be converted to Integer"),
+        (["territory.scale=3"], "territory.scale = 3.0 is invalid: expected a share in (0, 1]"),
+        (["end_year=2000"], "end_year = 2000 is invalid"),
+        (["territory.source=csv", "territory.path=BROKEN"],
+         "line 3 (unit 'V'): a rural unit must lie in a district, but parent 'R' is a region"),
+        (["territory.source=csv", "territory.path=nowhere.csv"], "does not exist"),
+        (["territory.source=csv"], "territory.path = None is invalid"),
+    ],
+)
+def test_bad_input_fails_clearly_and_writes_nothing(tmp_path, args, needle):
+    broken = tmp_path / "broken.csv"
+    broken.write_text(BROKEN)
+    out = tmp_path / "run"
+    args = [a.replace("BROKEN", str(broken)) for a in args]
+    proc = akimsim("territory=toy", *args, f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert needle in proc.stderr + proc.stdout
+    assert not out.exists() or not any(out.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv"]

@@ -1,0 +1,67 @@
+"""Every config in configs/ composes into a valid RunConfig; bad overrides fail early."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.errors import ConfigCompositionException
+from omegaconf.errors import ConfigKeyError, ValidationError
+
+from akimsim.cli import CONFIG_DIR, to_run_config
+from akimsim.config import RegimeName, TerritorySource, validate
+
+ROOT = Path(__file__).resolve().parents[1] / "configs"
+GROUPS = sorted(p.name for p in ROOT.iterdir() if p.is_dir())
+
+
+def compose_run(overrides=()):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return compose(config_name="config", overrides=list(overrides))
+
+
+def test_config_dir_is_the_repository_folder():
+    assert Path(CONFIG_DIR).resolve() == ROOT.resolve()
+
+
+def test_default_config_composes_to_kazakhstan_reform():
+    run = to_run_config(compose_run())
+    validate(run)
+    assert run.territory.source == TerritorySource.kazakhstan
+    assert [s.year for s in run.regimes.schedule] == [2013, 2021, 2023, 2025]
+    assert run.regimes.schedule[2].units == 45
+
+
+@pytest.mark.parametrize(
+    "option",
+    [f"{g}={p.stem}" for g in GROUPS for p in sorted((ROOT / g).glob("*.yaml"))],
+)
+def test_every_group_option_composes(option):
+    run = to_run_config(compose_run([option]))
+    validate(run)
+
+
+def test_regime_override_pins_one_tier():
+    run = to_run_config(compose_run(["regimes.rural=appointment", "regimes.district=direct"]))
+    assert run.regimes.rural == RegimeName.appointment
+    assert run.regimes.district == RegimeName.direct
+    assert run.regimes.region is None
+
+
+@pytest.mark.parametrize(
+    ("override", "needle"),
+    [
+        ("regimes.rural=lottery", "expected one of [appointment, indirect, direct]"),
+        ("territory.scael=0.5", "Key 'scael' not in 'TerritoryConfig'"),
+        ("seed=abc", "Value 'abc' of type 'str' could not be converted to Integer"),
+        ("rule.name=borda", "expected one of [plurality]"),
+        ("territory=atlantis", "Could not find 'territory/atlantis'"),
+        ("behaviour.voters.noise=2", "Key 'noise' not in 'VoterBehaviour'"),
+    ],
+)
+def test_bad_overrides_fail_at_composition_naming_the_field(override, needle):
+    with pytest.raises((ConfigCompositionException, ValidationError, ConfigKeyError)) as info:
+        compose_run([override])
+    text = str(info.value) + str(getattr(info.value, "__cause__", ""))
+    assert needle in text
