@@ -132,7 +132,8 @@ class VoterBehaviour:
     distance_weight: float = 1.0  # assumption
     competence_weight: float = 0.5  # assumption
     party_weight: float = 1.0  # assumption
-    admin_support: float = 0.6  # bonus of the dominant party's nominee; open question
+    # bonus of the dominant party's nominee: an open question, hand-set (docs/model.md)
+    admin_support: float = 1.2
     record_weight: float = 0.6  # retrospective weight on the incumbent's record; assumption
     noise_scale: float = 0.7  # Gumbel scale of idiosyncratic taste; assumption
     against_all_utility: float = -1.6  # utility of the "against all" line; assumption

@@ -69,10 +69,17 @@ def build_population(
     parties: list[PartyConfig],
     streams: Streams,
 ) -> Population:
-    """Draw every voter's traits from the ``population`` stream."""
-    rng = streams.generator(Purpose.population)
+    """Draw every voter's traits from the ``population`` stream.
+
+    Unit-level effects (mean ideal points, regional turnout shifts) come from their
+    own sub-stream, before and apart from the per-voter draws, so they do not change
+    with the number of voters simulated (``territory.scale``).
+    """
+    unit_rng = streams.generator(Purpose.population, 0)
+    rng = streams.generator(Purpose.population, 1)
     n = territory.n_voters
-    means = unit_means(territory, behaviour, rng)
+    means = unit_means(territory, behaviour, unit_rng)
+    region_shift = unit_rng.normal(scale=behaviour.region_turnout_sd, size=territory.n_units)
     home = np.repeat(np.arange(territory.n_units, dtype=np.int32), territory.own_voters)
     xy = means[home] + rng.normal(scale=behaviour.voter_sd, size=(n, 2))
     shares = np.array([p.attachment for p in parties], dtype=np.float64)
@@ -90,7 +97,6 @@ def build_population(
     ).astype(np.float32)
     base = rng.beta(behaviour.propensity_a, behaviour.propensity_b, size=n)
     base = np.clip(base, 1e-6, 1 - 1e-6)
-    region_shift = rng.normal(scale=behaviour.region_turnout_sd, size=territory.n_units)
     logit = np.log(base / (1.0 - base)) + region_shift[territory.region[home]]
     xy32 = xy.astype(np.float32)
     median = np.zeros((territory.n_units, 2))

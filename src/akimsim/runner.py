@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from akimsim.config import RunConfig, validate
+from akimsim.config import RunConfig, TerritorySource, validate
 from akimsim.io import base_manifest, write_results
 from akimsim.model import AkimModel
 from akimsim.plots import timeline_figure
@@ -30,6 +30,16 @@ def config_dict(cfg: RunConfig) -> dict[str, Any]:
         return value
 
     return clean(asdict(cfg))
+
+
+def territory_title(cfg: RunConfig) -> str:
+    """A short human name for the simulated territory."""
+    t = cfg.territory
+    source = TerritorySource(t.source)
+    name = {TerritorySource.kazakhstan: "Kazakhstan",
+            TerritorySource.synthetic: "synthetic territory",
+            TerritorySource.csv: Path(t.path or "custom table").name}[source]
+    return name if t.scale == 1.0 else f"{name} at {t.scale:.0%} of voters"
 
 
 def overview(summary: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +88,7 @@ def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any]
     figures = {}
     if cfg.output.figures:
         figures["timeline"] = timeline_figure(
-            summary, title=f"akimsim: {model.territory.label}, seed {cfg.seed}, "
+            summary, title=f"akimsim: {territory_title(cfg)}, seed {cfg.seed}, "
             f"{cfg.start_year}-{cfg.end_year}")
     terr = model.territory
     manifest = base_manifest(config if config is not None else config_dict(cfg), cfg.seed)
