@@ -35,6 +35,7 @@ def simulate(scale: float, admin: float, seed: int) -> dict[str, float]:
     cfg.output.progress = False
     c = AkimModel(cfg).run().contest_table()
     races = c[(c.tier == "rural") & (c.regime == "direct")]
+    won = races[races.winner_id >= 0]
     nominations = races.candidate_nominations.explode()
     dominant = next(p.name for p in cfg.behaviour.parties if p.dominant)
     return {
@@ -43,8 +44,8 @@ def simulate(scale: float, admin: float, seed: int) -> dict[str, float]:
         "candidates_per_seat": races.n_candidates.mean(),
         "self_nominated_share_of_candidates": (nominations == "self").mean(),
         "rejected_nominees": 1 - races.n_candidates.sum() / races.nominated.sum(),
-        "dominant_party_winners": (races.winner_party == dominant).mean(),
-        "self_nominated_winners": (races.winner_nomination == "self").mean(),
+        "dominant_party_winners": (won.winner_party == dominant).mean(),
+        "self_nominated_winners": (won.winner_nomination == "self").mean(),
         "new_akims": (~races.incumbent_reelected).mean(),
     }
 

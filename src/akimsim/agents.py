@@ -99,7 +99,8 @@ class Candidate(mesa.Agent):
 
 
 class Appointer:
-    """Ranks candidates by its own utility: loyalty, competence and shared party."""
+    """Ranks candidates by its own utility: loyalty, competence (plus an incumbent's
+    record) and shared party."""
 
     party: int
     weights: AppointerBehaviour
@@ -198,47 +199,52 @@ class RegionalAkim(Akim):
     """The akim of a region or republican city: appoints and nominates below it."""
 
 
-class Maslikhat(mesa.Agent):
-    """A council of deputies at region or district level.
+@dataclass(frozen=True)
+class DeputyBloc:
+    """Deputies who vote together: one maslikhat, or several in a joint session.
 
-    ``deputy_xy`` float64[D, 2] positions and ``deputy_party`` int64[D] (-1 non-party).
+    ``xy`` float64[D, 2] positions, ``party`` int64[D] (-1 non-party).
     """
 
-    def __init__(self, model: mesa.Model, unit: int, size: int, rules: MaslikhatBehaviour,
-                 deputy_xy: np.ndarray, deputy_party: np.ndarray, term_end: int) -> None:
-        super().__init__(model)
-        self.unit = unit
-        self.size = size
-        self.rules = rules
-        self.deputy_xy = deputy_xy
-        self.deputy_party = deputy_party
-        self.term_end = term_end
+    xy: np.ndarray
+    party: np.ndarray
+    rules: MaslikhatBehaviour
 
-    def seat_counts(self, n_parties: int) -> np.ndarray:
-        """Seats per party (int64[P + 1], the last entry non-party deputies)."""
-        codes = np.where(self.deputy_party < 0, n_parties, self.deputy_party)
-        return np.bincount(codes, minlength=n_parties + 1)
+    @property
+    def size(self) -> int:
+        return int(self.party.shape[0])
+
+    @staticmethod
+    def joint(blocs: list[DeputyBloc]) -> DeputyBloc:
+        """All deputies of several blocs voting as one (the rules of the first)."""
+        if len(blocs) == 1:
+            return blocs[0]
+        return DeputyBloc(np.concatenate([b.xy for b in blocs]),
+                          np.concatenate([b.party for b in blocs]), blocs[0].rules)
 
     def preferences(self, candidates: list[Candidate], noise: np.ndarray,
                     line_party: int = -1) -> np.ndarray:
         """Deputies' utility for each candidate (float64[D, K]).
 
         Proximity plus loyalty to a shared party plus, if ``line_party`` >= 0, party
-        discipline: deputies of ``line_party`` follow its line (the appointer's
-        favourite is the first candidate). ``noise`` ~ N(0, 1)[D, K].
+        discipline: deputies of ``line_party`` get a bonus for the first candidate (in a
+        consent vote, the one the appointer proposes). ``noise`` ~ N(0, 1)[D, K].
         """
         r = self.rules
         plat = np.array([c.platform for c in candidates], dtype=np.float64).reshape(-1, 2)
-        d2 = ((self.deputy_xy[:, None, :] - plat[None, :, :]) ** 2).sum(axis=2)
+        d2 = ((self.xy[:, None, :] - plat[None, :, :]) ** 2).sum(axis=2)
         cparty = np.array([c.party for c in candidates])
-        same = (self.deputy_party[:, None] == cparty[None, :]) & (cparty[None, :] >= 0)
+        same = (self.party[:, None] == cparty[None, :]) & (cparty[None, :] >= 0)
         u = -r.distance_weight * d2 + r.party_discipline * same + r.noise * noise
         if line_party >= 0:
-            u[:, 0] += r.party_discipline * (self.deputy_party == line_party)
+            u[:, 0] += r.party_discipline * (self.party == line_party)
         return u
 
     def secret_ballot(self, candidates: list[Candidate], noise: np.ndarray) -> np.ndarray:
-        """Each deputy votes for its favourite; returns votes per candidate (int64[K])."""
+        """Each deputy votes for its favourite; returns votes per candidate (int64[K]).
+
+        Exact ties in a deputy's utilities go to the candidate listed first.
+        """
         pick = np.argmax(self.preferences(candidates, noise), axis=1)
         return np.bincount(pick, minlength=len(candidates)).astype(np.int64)
 
@@ -246,6 +252,37 @@ class Maslikhat(mesa.Agent):
         """Open vote on one proposed candidate; returns the number of deputies in favour."""
         u = self.preferences([candidate], noise.reshape(-1, 1), line_party=appointer_party)
         return int((u[:, 0] > self.rules.consent_threshold).sum())
+
+
+class Maslikhat(mesa.Agent):
+    """A council of deputies at region or district level, elected for a term.
+
+    ``deputy_xy`` float64[D, 2] positions and ``deputy_party`` int64[D] (-1 non-party);
+    :attr:`deputies` is the bloc that votes.
+    """
+
+    def __init__(self, model: mesa.Model, unit: int, size: int, rules: MaslikhatBehaviour,
+                 deputy_xy: np.ndarray, deputy_party: np.ndarray, term_end: int) -> None:
+        super().__init__(model)
+        if deputy_xy.shape != (size, 2) or deputy_party.shape != (size,):
+            raise ValueError(f"a maslikhat of {size} needs {size} deputy positions and parties")
+        self.unit = unit
+        self.size = size
+        self.term_end = term_end
+        self.deputies = DeputyBloc(deputy_xy, deputy_party, rules)
+
+    @property
+    def deputy_xy(self) -> np.ndarray:
+        return self.deputies.xy
+
+    @property
+    def deputy_party(self) -> np.ndarray:
+        return self.deputies.party
+
+    def seat_counts(self, n_parties: int) -> np.ndarray:
+        """Seats per party (int64[P + 1], the last entry non-party deputies)."""
+        codes = np.where(self.deputy_party < 0, n_parties, self.deputy_party)
+        return np.bincount(codes, minlength=n_parties + 1)
 
 
 def accountability_focus(regime: RegimeName, party: int, dominant: int,

@@ -45,13 +45,15 @@ class RuleName(StrEnum):
 class AgainstAllPolicy(StrEnum):
     """What happens when "against all" gets more votes than every candidate."""
 
-    rerun = "rerun"  # the post stays with an acting akim; a new election next year
+    rerun = "rerun"  # the appointer installs an acting akim; a new election next year
     appoint_acting = "appoint_acting"  # the appointer installs an akim for a full term
     ignore = "ignore"  # the best-placed candidate wins anyway
 
 
 class NoCandidatePolicy(StrEnum):
-    """What happens when nobody is registered (or too few for the rule)."""
+    """What happens when nobody is registered (or too few for the rule), or when the
+    election is void for low turnout: an acting akim until a rerun next year, or an
+    acting akim for a full term."""
 
     rerun = "rerun"
     appoint_acting = "appoint_acting"
@@ -70,7 +72,8 @@ class TerritoryConfig:
     source: TerritorySource = TerritorySource.kazakhstan
     path: str | None = None  # with source=csv: the table to load
     scale: float = 1.0  # share of registered voters simulated, in (0, 1]; assumption knob
-    min_unit_voters: int = 7  # a scaled-down unit keeps at least this many voters
+    # with scale < 1, a rural or childless unit keeps at least min(its voters, this many)
+    min_unit_voters: int = 7
     # synthetic generator (source=synthetic)
     regions: int = 1
     districts_per_region: int = 1
@@ -165,7 +168,8 @@ class AkimBehaviour:
     term_limit: int = 0  # terms allowed in a row (0 = no limit); reports of two, unverified
     effort_gain: float = 0.6  # performance per unit of voter-focused effort; assumption
     loyalty_gain: float = 0.6  # loyalty shown per unit of appointer-focused effort; assumption
-    performance_noise: float = 0.8  # sd of the yearly performance signal; assumption
+    # sd of the yearly performance signal and of the loyalty shown; assumption
+    performance_noise: float = 0.8
 
 
 @dataclass
@@ -187,14 +191,17 @@ class MaslikhatBehaviour:
     """Council sizes, terms and how deputies vote."""
 
     term_years: int = 5  # law: maslikhat term 5 years
-    # sizes: assumption calibrated to 3,415 deputies in 223 maslikhats (2023), within the
-    # legal caps of 50 (region), 30 (city) and 25 (district)
-    size_region: int = 30
+    # sizes: assumption within the legal caps of 50 (region), 30 (city) and 25 (district),
+    # set so the shipped territory's 222 councils seat 20 x 33 + 37 x 21 + 165 x 12 = 3,417
+    # deputies (figure: 3,415 deputies in 223 maslikhats, 2023)
+    size_region: int = 33
     size_city: int = 21
-    size_district: int = 13
+    size_district: int = 12
     dominant_seat_bonus: float = 1.5  # seat-share multiplier for the dominant party; assumption
     distance_weight: float = 1.0  # assumption
-    party_discipline: float = 1.5  # a deputy's pull to the dominant-party line; assumption
+    # bonus a deputy gives a candidate of its own party and, in an open consent vote,
+    # to the appointer's proposal when the deputy belongs to the appointer's party
+    party_discipline: float = 1.5  # assumption
     noise: float = 0.5  # assumption
     consent_threshold: float = -1.2  # open vote: consent if utility above this; assumption
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one
@@ -218,7 +225,8 @@ class RuleConfig:
     against_all_wins: AgainstAllPolicy = AgainstAllPolicy.rerun
     no_candidates: NoCandidatePolicy = NoCandidatePolicy.rerun
     allow_single_candidate: bool = True  # open question; a lone candidate must beat "against all"
-    min_turnout: float = 0.0  # open question; below it the election is void (rerun)
+    # open question; below it the election is void and handled as ``no_candidates`` says
+    min_turnout: float = 0.0
 
 
 @dataclass
@@ -244,7 +252,9 @@ class RegimesConfig:
     region: RegimeName | None = None
     district: RegimeName | None = None
     rural: RegimeName | None = None
-    initial: RegimeName = RegimeName.appointment  # how office holders at the start were chosen
+    # the regime of tiers neither pinned nor yet reached by the schedule, and the label
+    # of the office holders at the start (always drawn from an appointer's shortlist)
+    initial: RegimeName = RegimeName.appointment
     schedule: list[ReformStep] = field(default_factory=list)
 
 

@@ -50,7 +50,8 @@ def direct_entrants(rng: np.random.Generator, electorate: int, unit_median: np.n
 
     Each party nominates with its ``nominate_rate`` (at most one nominee per party per
     race); an eligible incumbent stands with ``incumbent_runs`` and takes its party's
-    slot. Would-be
+    slot (a non-party incumbent stands as a self-nominee without collecting
+    signatures: sitting akims are assumed to clear the threshold). Would-be
     self-nominees (Poisson) need signatures from ``signature_threshold`` of the
     electorate: each reaches a Beta-distributed share of voters. The commission then
     rejects each nominee with ``registration_rejection``. Returns the registered

@@ -142,7 +142,8 @@ def summary_table(model: AkimModel) -> pd.DataFrame:
     From contests: number, turnout (ballots over electorate of popular votes),
     candidates per contest, effective number of candidates, margin, share of contests
     without a winner, re-election rate (of incumbents who ran), dominant-party and
-    self-nominated shares of winners, winner-to-median distance. From office holders
+    self-nominated shares of winners (of contests with a winner), winner-to-median
+    distance. From office holders
     (grouped by the unit's regime that year): mean competence, mean performance and
     mean focus on voters (the share of effort akims give voters rather than their
     appointer).
@@ -154,8 +155,10 @@ def summary_table(model: AkimModel) -> pd.DataFrame:
     if len(contests):
         c = contests.assign(
             no_winner=(contests["winner_id"] < 0).astype(float),
-            dominant_win=(contests["winner_party"] == dominant) if dominant else False,
-            self_win=contests["winner_nomination"] == "self",
+            dominant_win=(contests["winner_party"] == (dominant or "\0")).astype(float).where(
+                contests["winner_id"] >= 0),
+            self_win=(contests["winner_nomination"] == "self").astype(float).where(
+                contests["winner_id"] >= 0),
             popular_electorate=np.where(contests["turnout"].notna(), contests["electorate"], 0),
             popular_ballots=np.where(contests["turnout"].notna(), contests["ballots"], 0),
             reelected=contests["incumbent_reelected"].astype(float).where(

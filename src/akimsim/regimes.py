@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from akimsim.agents import Appointer, Candidate, Maslikhat
+from akimsim.agents import Appointer, Candidate, DeputyBloc, Maslikhat
 from akimsim.config import (
     AgainstAllPolicy,
     BehaviourConfig,
@@ -181,24 +181,12 @@ def get_regime(name: RegimeName | str) -> Regime:
     return REGIMES[key]()
 
 
-def joint_bloc(councils: Sequence[Maslikhat]) -> Maslikhat:
+def joint_bloc(councils: Sequence[Maslikhat]) -> DeputyBloc:
     """The deputies of several maslikhats voting together (a joint session)."""
-    if len(councils) == 1:
-        return councils[0]
-    first = councils[0]
-    xy = np.concatenate([c.deputy_xy for c in councils])
-    party = np.concatenate([c.deputy_party for c in councils])
-    bloc = object.__new__(Maslikhat)  # a value object, not registered with the model
-    bloc.unit = first.unit
-    bloc.size = int(party.shape[0])
-    bloc.rules = first.rules
-    bloc.deputy_xy = xy
-    bloc.deputy_party = party
-    bloc.term_end = first.term_end
-    return bloc
+    return DeputyBloc.joint([c.deputies for c in councils])
 
 
-def council_vote(bloc: Maslikhat, candidates: list[Candidate], rng: np.random.Generator,
+def council_vote(bloc: DeputyBloc, candidates: list[Candidate], rng: np.random.Generator,
                  lot: np.random.Generator, second_round: bool
                  ) -> tuple[int, np.ndarray, np.ndarray | None, int, tuple[int, ...], str]:
     """Secret ballot of a council's deputies with a majority rule.

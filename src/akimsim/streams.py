@@ -18,7 +18,7 @@ import numpy as np
 class Purpose(IntEnum):
     """The independent streams of a run; the order is part of the reproducibility contract."""
 
-    territory = 0  # term staggering, pilot selection
+    territory = 0  # term staggering of akims and maslikhats at the start
     population = 1  # voters' positions, parties, propensities
     candidates = 2  # candidate entry and traits
     ballots = 3  # per-voter turnout and taste noise (counter-based, inside kernels)
@@ -26,7 +26,7 @@ class Purpose(IntEnum):
     governance = 5  # performance signals, dismissals
     maslikhats = 6  # council compositions
     lots = 7  # tie-breaking lots
-    reforms = 8  # which units a partial reform step picks
+    reforms = 8  # which units a partial reform step picks (e.g. the 2023 pilot)
     model = 9  # the Mesa model's own generator (not used for results)
 
 
