@@ -28,7 +28,7 @@ test: install lint
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -m "not slow"
 
 lint: install
-	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy
 
 ## tests marked slow (national scale)

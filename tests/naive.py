@@ -101,3 +101,190 @@ def unit_median(starts, stops, voter_xy):
                 m = len(col)
                 out[u, d] = col[m // 2] if m % 2 else (col[m // 2 - 1] + col[m // 2]) / 2
     return out
+
+
+def normal_pair(key: int, row: int, channel: int) -> tuple[float, float]:
+    radius = math.sqrt(-2.0 * math.log(uniform01(key, row, channel)))
+    angle = 2.0 * math.pi * uniform01(key, row, channel + 1)
+    return radius * math.cos(angle), radius * math.sin(angle)
+
+
+def voters(unit_start, unit_count, unit_mean, unit_shift, party_cum, party_xy, params, key, n):
+    voter_sd, pull, s_mu, s_sd, t_mu, t_sd = (float(p) for p in params)
+    xy = np.zeros((n, 2), dtype=np.float32)
+    party = np.zeros(n, dtype=np.int8)
+    strength = np.zeros(n, dtype=np.float32)
+    logit = np.zeros(n, dtype=np.float32)
+    for u in range(len(unit_start)):
+        for i in range(int(unit_start[u]), int(unit_start[u] + unit_count[u])):
+            zx, zy = normal_pair(key, i, 1)
+            zs, zt = normal_pair(key, i, 3)
+            x = float(unit_mean[u, 0]) + voter_sd * zx
+            y = float(unit_mean[u, 1]) + voter_sd * zy
+            draw = uniform01(key, i, 5)
+            p = next((j for j in range(len(party_cum)) if draw < party_cum[j]), -1)
+            s = 0.0
+            if p >= 0:
+                x = (1.0 - pull) * x + pull * float(party_xy[p, 0])
+                y = (1.0 - pull) * y + pull * float(party_xy[p, 1])
+                s = 1.0 / (1.0 + math.exp(-(s_mu + s_sd * zs)))
+            xy[i] = (x, y)
+            party[i] = p
+            strength[i] = s
+            logit[i] = t_mu + t_sd * zt + float(unit_shift[u])
+    return xy, party, strength, logit
+
+
+# ---------------------------------------------------------------------------
+# voting rules, one contest at a time, from plain lists
+
+LOT_CHANNEL = 0x10715
+RUNOFF_CHANNEL = 0xFFFE
+
+
+def lots(key: int, k: int) -> list[float]:
+    return [uniform01(key, s, LOT_CHANNEL) for s in range(k)]
+
+
+def best(values, slots, key):
+    """Largest value among slots; ties to the highest lot."""
+    pr = lots(key, len(values))
+    return max(slots, key=lambda s: (values[s], pr[s]))
+
+
+def worst(values, slots, key):
+    pr = lots(key, len(values))
+    return min(slots, key=lambda s: (values[s], pr[s]))
+
+
+def first_counts(rows, k):
+    votes = [0] * k
+    against = 0
+    for row in rows:
+        if row and row[0] >= 0:
+            votes[row[0]] += 1
+        else:
+            against += 1
+    return votes, against
+
+
+def plurality(rows, k, key):
+    votes, _ = first_counts(rows, k)
+    return best(votes, range(k), key), [votes]
+
+
+def instant_runoff(rows, k, key):
+    active = set(range(k))
+    rounds = []
+    while True:
+        votes = [0] * k
+        for row in rows:
+            top = next((s for s in row if s >= 0 and s in active), None)
+            if top is not None:
+                votes[top] += 1
+        rounds.append(votes)
+        leader = best(votes, sorted(active), key)
+        if len(active) == 1 or 2 * votes[leader] > sum(votes):
+            return leader, rounds
+        active.discard(worst(votes, sorted(active), key))
+
+
+def two_round(rows, k, key, voter_key, rows_index, threshold, runoff_turnout):
+    votes, _ = first_counts(rows, k)
+    a = best(votes, range(k), key)
+    if k == 1 or votes[a] > threshold * len(rows):
+        return a, [votes]
+    b = best(votes, [s for s in range(k) if s != a], key)
+    final = [0] * k
+    for row, i in zip(rows, rows_index, strict=False):
+        if uniform01(voter_key, i, RUNOFF_CHANNEL) >= runoff_turnout:
+            continue
+        pick = next((s for s in row if s in (a, b)), None)
+        if pick is not None:
+            final[pick] += 1
+    return best(final, [a, b], key), [votes, final]
+
+
+def borda(rows, k, key):
+    scores = [0] * k
+    for row in rows:
+        for r, s in enumerate(x for x in row if x >= 0):
+            scores[s] += k - 1 - r
+    return best(scores, range(k), key), [scores]
+
+
+def pairwise(rows, k):
+    m = [[0] * k for _ in range(k)]
+    for row in rows:
+        ranked = [s for s in row if s >= 0]
+        pos = {s: r for r, s in enumerate(ranked)}
+        for a in range(k):
+            for b in range(k):
+                if pos.get(a, k + 1) < pos.get(b, k + 1):
+                    m[a][b] += 1
+    return m
+
+
+def copeland(rows, k, key, fallback=True):
+    m = pairwise(rows, k)
+    scores = [sum(2 if m[a][b] > m[b][a] else 1 if m[a][b] == m[b][a] else 0
+                  for b in range(k) if b != a) for a in range(k)]
+    for a in range(k):
+        if all(m[a][b] > m[b][a] for b in range(k) if b != a):
+            return a, [scores]
+    if not fallback:
+        return -1, [scores]
+    return best(scores, range(k), key), [scores]
+
+
+def approval(masks, k, key):
+    counts = [sum(1 for m in masks if m >> s & 1) for s in range(k)]
+    return best(counts, range(k), key), [counts]
+
+
+def utilities(i, k0, n_k, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+              voter_strength, weights, key):
+    w_dist, w_party, noise, against_u = (float(w) for w in weights)
+    floor = against_u + noise * gumbel(key, i, 0) if math.isfinite(against_u) else -math.inf
+    us = []
+    for k in range(n_k):
+        dx = float(voter_xy[i, 0]) - float(cand_xy[k0 + k, 0])
+        dy = float(voter_xy[i, 1]) - float(cand_xy[k0 + k, 1])
+        u = float(cand_valence[k0 + k]) - w_dist * (dx * dx + dy * dy)
+        if voter_party[i] >= 0 and voter_party[i] == cand_party[k0 + k]:
+            u += w_party * float(voter_strength[i])
+        u += noise * gumbel(key, i, k + 1)
+        us.append(u)
+    return floor, us
+
+
+def rank(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+         voter_strength, voted, weights, keys, n, depth):
+    out = np.full((n, depth), -1, dtype=np.int8)
+    for c in range(len(starts)):
+        k0, k1 = int(cand_start[c]), int(cand_start[c + 1])
+        for i in range(int(starts[c]), int(stops[c])):
+            if not voted[i]:
+                continue
+            floor, us = utilities(i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy,
+                                  voter_party, voter_strength, weights, int(keys[c]))
+            ranked = sorted((k for k in range(k1 - k0) if us[k] > floor),
+                            key=lambda k: (-us[k], k))
+            for r, k in enumerate(ranked[:depth]):
+                out[i, r] = k
+    return out
+
+
+def approve(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy,
+            voter_party, voter_strength, voted, weights, keys, margin, n):
+    out = np.zeros(n, dtype=np.uint32)
+    for c in range(len(starts)):
+        k0, k1 = int(cand_start[c]), int(cand_start[c + 1])
+        for i in range(int(starts[c]), int(stops[c])):
+            if not voted[i] or k1 == k0:
+                continue
+            floor, us = utilities(i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy,
+                                  voter_party, voter_strength, weights, int(keys[c]))
+            top = max(us)
+            out[i] = sum(1 << k for k in range(k1 - k0) if us[k] > floor and us[k] >= top - margin)
+    return out

@@ -147,3 +147,49 @@ def test_results_do_not_depend_on_thread_count():
         outs.append(out)
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=5), st.integers(0, 2**63 - 1),
+       st.integers(0, 3))
+def test_voters_kernel_matches_twin(counts, key, n_parties):
+    rng = np.random.default_rng(len(counts) + key % 1000)
+    counts = np.asarray(counts, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    n = int(counts.sum())
+    mean = rng.normal(size=(len(counts), 2))
+    shift = rng.normal(size=len(counts))
+    shares = rng.dirichlet(np.ones(n_parties + 1))[:n_parties]
+    cum = np.cumsum(shares)
+    pxy = rng.normal(size=(n_parties, 2))
+    params = np.array([0.7, 0.4, 0.0, 1.0, 0.8, 1.0])
+    out = (np.empty((n, 2), np.float32), np.empty(n, np.int8), np.empty(n, np.float32),
+           np.empty(n, np.float32))
+    from akimsim.population import voter_blocks
+
+    bs, be, bu = voter_blocks(starts, counts, size=5)
+    assert (be - bs).sum() == n
+    kernels.voters_kernel(bs, be, bu, mean, shift, cum, pxy, params, np.uint64(key), *out)
+    twin = naive.voters(starts, counts, mean, shift, cum, pxy, params, key, n)
+    for got, want in zip(out, twin, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+@given(batches(), st.integers(1, 5), st.sampled_from([0.0, 0.5, 3.0]))
+def test_rank_and_approval_kernels_match_twins(b, depth, margin):
+    voted = naive.turnout(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], b["n"])
+    args = (b["starts"], b["stops"], b["cand_start"], b["cand_xy"], b["valence"],
+            b["cand_party"], b["xy"], b["party"], b["strength"], voted, b["weights"], b["keys"])
+    ranking = np.full((b["n"], depth), -1, dtype=np.int8)
+    kernels.rank_kernel(*args, ranking)
+    np.testing.assert_array_equal(ranking, naive.rank(*args, b["n"], depth))
+    approvals = np.zeros(b["n"], dtype=np.uint32)
+    kernels.approval_kernel(*args, margin, approvals)
+    np.testing.assert_array_equal(approvals, naive.approve(*args, margin, b["n"]))
+    # the first preference is the single-mark choice: same utilities, same draws
+    choice = np.full(b["n"], -3, dtype=np.int16)
+    kernels.choice_kernel(*args, choice)
+    inside = choice != -3
+    for j in np.flatnonzero(np.diff(b["cand_start"]) == 0):  # empty ballots: the choice
+        inside[b["starts"][j]:b["stops"][j]] = False  # kernel counts them as not voting
+    first = np.where(voted == 1, ranking[:, 0], -2)
+    np.testing.assert_array_equal(first[inside], choice[inside])

@@ -20,7 +20,7 @@ from akimsim.config import (
 )
 from akimsim.population import Population
 from akimsim.regimes import REGIMES, Contest, SelectionContext, get_regime
-from akimsim.rules import RULES, plurality
+from akimsim.rules import RULES
 
 
 @pytest.fixture
@@ -47,7 +47,8 @@ def contest(host, candidates, regime, tier=Tier.rural, councils=(), appointer=No
                    candidates=list(candidates),
                    appointer=appointer or President(host, -1, AppointerBehaviour(noise=0.0)),
                    councils=list(councils), start=start, stop=stop, rng=rng,
-                   lot=np.random.default_rng(seed + 1000), ballot_key=np.uint64(99))
+                   lot=np.random.default_rng(seed + 1000), ballot_key=np.uint64(99),
+                   lot_key=np.uint64(seed + 7))
 
 
 def village(xs, turnout_logit=80.0):
@@ -221,14 +222,3 @@ def test_consent_granted_and_refused(host):
     assert out.winner == -1
     assert out.votes == (0, 0)
     assert out.rounds == 2
-
-
-def test_plurality_rule_directly():
-    lot = np.random.default_rng(0)
-    assert plurality(np.array([5, 3]), 1, lot).winner == 0
-    res = plurality(np.array([2, 2, 1]), 0, lot)
-    assert res.tie == (0, 1)
-    assert res.winner in (0, 1)
-    assert plurality(np.array([2, 2]), 3, lot).against_all_first
-    assert not plurality(np.array([3, 1]), 3, lot).against_all_first  # a tie with it: candidate
-    assert plurality(np.array([], dtype=np.int64), 0, lot).winner == -1

@@ -9,7 +9,19 @@ and machines of one kind.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import numba
 
 kernel = numba.njit(parallel=True, cache=True, nogil=True, fastmath=False, error_model="numpy")
 helper = numba.njit(cache=True, nogil=True, fastmath=False, inline="always", error_model="numpy")
+
+
+def balanced() -> AbstractContextManager[None]:
+    """Run ``prange`` loops with dynamic scheduling (chunks of one iteration).
+
+    Units and contests differ in size by orders of magnitude (a village against
+    Almaty), so static halves leave one thread idle; a chunk of one lets each thread
+    take the next unit when it is free. Results do not depend on it.
+    """
+    return numba.parallel_chunksize(1)

@@ -37,9 +37,15 @@ class RegimeName(StrEnum):
 
 
 class RuleName(StrEnum):
-    """Voting rule of a direct election (more rules arrive with issue 3)."""
+    """Voting rule of a direct election (see :mod:`akimsim.rules`)."""
 
     plurality = "plurality"
+    two_round = "two_round"
+    instant_runoff = "instant_runoff"
+    approval = "approval"
+    borda = "borda"
+    condorcet = "condorcet"
+    copeland = "copeland"
 
 
 class AgainstAllPolicy(StrEnum):
@@ -120,11 +126,13 @@ class VoterBehaviour:
     local_sd: float = 0.2  # rural unit around its district; assumption
     voter_sd: float = 0.7  # individual spread around the unit mean; assumption
     party_pull: float = 0.4  # attached voters move this far toward their party; assumption
-    partisanship_a: float = 2.0  # Beta(a, b) strength of attachment; assumption
-    partisanship_b: float = 2.0
-    # turnout propensity ~ Beta(a, b) per voter, shifted on the logit scale per region
-    propensity_a: float = 4.0  # assumption (mean 0.67)
-    propensity_b: float = 2.0
+    # strength of attachment = logistic(N(mean, sd)) for attached voters; assumption
+    partisanship_logit_mean: float = 0.0
+    partisanship_logit_sd: float = 1.0
+    # turnout propensity on the logit scale ~ N(mean, sd) per voter, plus a shift per
+    # region; assumption (mean propensity about 0.66 before the tier's salience)
+    propensity_logit_mean: float = 0.8
+    propensity_logit_sd: float = 1.0
     region_turnout_sd: float = 0.4  # logit sd across regions (66.5-90.9 % in 2021); assumption
     # logit turnout shift by tier of the contest: local races mobilise more; assumption
     salience_region: float = -0.3
@@ -221,12 +229,24 @@ class BehaviourConfig:
 class RuleConfig:
     """The rule of direct elections and what happens at its edges."""
 
-    name: RuleName = RuleName.plurality
+    name: RuleName = RuleName.plurality  # the rule of every tier not set below
+    region: RuleName | None = None  # e.g. rule.district=two_round
+    district: RuleName | None = None
+    rural: RuleName | None = None
     against_all_wins: AgainstAllPolicy = AgainstAllPolicy.rerun
     no_candidates: NoCandidatePolicy = NoCandidatePolicy.rerun
     allow_single_candidate: bool = True  # open question; a lone candidate must beat "against all"
     # open question; below it the election is void and handled as ``no_candidates`` says
     min_turnout: float = 0.0
+    # two_round: share of ballots needed to win in round one (Russia's governors: 0.5)
+    majority_threshold: float = 0.5
+    runoff_turnout: float = 1.0  # two_round: share of first-round voters who return; assumption
+    approval_margin: float = 1.0  # approval: approve candidates within this utility of the best
+
+    def for_tier(self, tier: Tier | str) -> RuleName:
+        """The rule of direct elections at ``tier``."""
+        override = getattr(self, Tier(tier).value)
+        return RuleName(override if override is not None else self.name)
 
 
 @dataclass
@@ -340,8 +360,11 @@ def validate(cfg: RunConfig) -> None:
                  "region_turnout_sd", "distance_weight"):
         _check(getattr(v, name) >= 0, f"behaviour.voters.{name}", getattr(v, name), ">= 0")
     _check(0.0 <= v.party_pull <= 1.0, "behaviour.voters.party_pull", v.party_pull, "in [0, 1]")
-    for name in ("partisanship_a", "partisanship_b", "propensity_a", "propensity_b"):
-        _check(getattr(v, name) > 0, f"behaviour.voters.{name}", getattr(v, name), "> 0")
+    for name in ("partisanship_logit_sd", "propensity_logit_sd"):
+        _check(getattr(v, name) >= 0, f"behaviour.voters.{name}", getattr(v, name), ">= 0")
+    for name in ("partisanship_logit_mean", "propensity_logit_mean"):
+        _check(math.isfinite(getattr(v, name)), f"behaviour.voters.{name}", getattr(v, name),
+               "a finite number")
     c = b.candidates
     _check(c.self_nominee_rate >= 0, "behaviour.candidates.self_nominee_rate",
            c.self_nominee_rate, ">= 0")
@@ -374,6 +397,12 @@ def validate(cfg: RunConfig) -> None:
         _check(1 <= s <= cap, f"behaviour.maslikhats.{name}", s, f"1-{cap} (the legal cap)")
     r = cfg.rule
     _check(0.0 <= r.min_turnout <= 1.0, "rule.min_turnout", r.min_turnout, "a share in [0, 1]")
+    _check(0.0 <= r.majority_threshold < 1.0, "rule.majority_threshold", r.majority_threshold,
+           "a share in [0, 1)")
+    _check(0.0 <= r.runoff_turnout <= 1.0, "rule.runoff_turnout", r.runoff_turnout,
+           "a share in [0, 1]")
+    _check(r.approval_margin >= 0 and math.isfinite(r.approval_margin), "rule.approval_margin",
+           r.approval_margin, "a finite number >= 0")
     seen: set[tuple[int, Tier]] = set()
     for i, step in enumerate(cfg.regimes.schedule):
         _check(step.units is None or step.units >= 1, f"regimes.schedule[{i}].units",

@@ -165,8 +165,480 @@ def unit_median_kernel(starts, stops, voter_xy, out):  # type: ignore[no-untyped
             out[u, 0] = np.nan
             out[u, 1] = np.nan
             continue
+        m = e - s
         for d in range(2):
-            col = np.empty(e - s, dtype=np.float64)
+            col = np.empty(m, dtype=np.float64)
             for i in range(s, e):
                 col[i - s] = voter_xy[i, d]
-            out[u, d] = np.median(col)
+            part = np.partition(col, m // 2)
+            upper = part[m // 2]
+            if m % 2 == 1:
+                out[u, d] = upper
+            else:
+                out[u, d] = 0.5 * (np.max(part[: m // 2]) + upper)
+
+
+@helper
+def normal_pair(key: np.uint64, row: int, channel: np.uint64) -> tuple[float, float]:
+    """Two independent standard normal draws (Box-Muller on channels ``channel`` and
+    ``channel + 1``)."""
+    radius = np.sqrt(-2.0 * np.log(uniform01(key, row, channel)))
+    angle = 2.0 * np.pi * uniform01(key, row, channel + np.uint64(1))
+    return radius * np.cos(angle), radius * np.sin(angle)
+
+
+@kernel
+def voters_kernel(  # type: ignore[no-untyped-def]
+    block_start, block_stop, block_unit, unit_mean, unit_turnout_shift, party_cum, party_xy,
+    params, key, out_xy, out_party, out_strength, out_turnout_logit,
+):
+    """Draw every voter's traits, block by block.
+
+    block_start, block_stop: int64[B] rows of each block of voters (blocks split
+    large units so threads get even work); block_unit: int64[B] the block's home
+    unit; unit_mean: float64[U, 2] mean ideal point; unit_turnout_shift: float64[U]
+    logit shift of the unit's region; party_cum: float64[P] cumulative attachment shares
+    (the rest unattached); party_xy: float64[P, 2] platforms; params: float64[6] =
+    (voter_sd, party_pull, strength logit mean, strength logit sd, turnout logit
+    mean, turnout logit sd); key: uint64. Writes out_xy float32[N, 2], out_party
+    int8[N], out_strength float32[N], out_turnout_logit float32[N].
+    """
+    voter_sd = params[0]
+    pull = params[1]
+    s_mu = params[2]
+    s_sd = params[3]
+    t_mu = params[4]
+    t_sd = params[5]
+    n_parties = party_cum.shape[0]
+    for blk in prange(block_start.shape[0]):
+        u = block_unit[blk]
+        for i in range(block_start[blk], block_stop[blk]):
+            zx, zy = normal_pair(key, i, np.uint64(1))
+            zs, zt = normal_pair(key, i, np.uint64(3))
+            x = unit_mean[u, 0] + voter_sd * zx
+            y = unit_mean[u, 1] + voter_sd * zy
+            draw = uniform01(key, i, np.uint64(5))
+            party = -1
+            for p in range(n_parties):
+                if draw < party_cum[p]:
+                    party = p
+                    break
+            strength = 0.0
+            if party >= 0:
+                x = (1.0 - pull) * x + pull * party_xy[party, 0]
+                y = (1.0 - pull) * y + pull * party_xy[party, 1]
+                strength = 1.0 / (1.0 + np.exp(-(s_mu + s_sd * zs)))
+            out_xy[i, 0] = np.float32(x)
+            out_xy[i, 1] = np.float32(y)
+            out_party[i] = np.int8(party)
+            out_strength[i] = np.float32(strength)
+            out_turnout_logit[i] = np.float32(t_mu + t_sd * zt + unit_turnout_shift[u])
+
+
+# ---------------------------------------------------------------------------
+# ballots and voting rules
+
+LOT_CHANNEL = np.uint64(0x10715)  # lot priorities of candidates, keyed per contest
+RUNOFF_CHANNEL = np.uint64(0xFFFE)  # whether a first-round voter returns for a runoff
+
+
+@helper
+def lot_priority(key: np.uint64, slot: int) -> float:
+    """The lot drawn for candidate ``slot`` before the count: higher wins a tie."""
+    return uniform01(key, slot, LOT_CHANNEL)
+
+
+@helper
+def best_of(values, active, key):  # type: ignore[no-untyped-def]
+    """(slot, number tied) of the largest ``values[k]`` among ``active`` slots, ties
+    going to the highest lot priority; (-1, 0) if no slot is active."""
+    best = -1
+    n_tied = 0
+    for k in range(values.shape[0]):
+        if not active[k]:
+            continue
+        if best < 0 or values[k] > values[best]:
+            best = k
+            n_tied = 1
+        elif values[k] == values[best]:
+            n_tied += 1
+            if lot_priority(key, k) > lot_priority(key, best):
+                best = k
+    return best, n_tied
+
+
+@helper
+def worst_of(values, active, key):  # type: ignore[no-untyped-def]
+    """(slot, number tied) of the smallest ``values[k]`` among ``active`` slots, ties
+    going to the lowest lot priority (the one eliminated)."""
+    worst = -1
+    n_tied = 0
+    for k in range(values.shape[0]):
+        if not active[k]:
+            continue
+        if worst < 0 or values[k] < values[worst]:
+            worst = k
+            n_tied = 1
+        elif values[k] == values[worst]:
+            n_tied += 1
+            if lot_priority(key, k) < lot_priority(key, worst):
+                worst = k
+    return worst, n_tied
+
+
+@kernel
+def rank_kernel(  # type: ignore[no-untyped-def]
+    starts, stops, cand_start, cand_xy, cand_valence, cand_party,
+    voter_xy, voter_party, voter_strength, voted, weights, keys, out,
+):
+    """Sincere ranking of the candidates each voter prefers to "against all".
+
+    Arguments as in :func:`choice_kernel`, with the same utilities and the same
+    draws, so ``out[i, 0]`` equals that kernel's choice. out: int8[N, R] gets, for
+    each voter of a contest, the slots of the candidates whose utility exceeds that
+    of "against all", best first (exact ties: lower slot first), cut at R columns and
+    padded with -1; a voter who did not vote, or prefers "against all" to everyone,
+    gets a row of -1 (tell them apart by ``voted``).
+    """
+    w_dist = weights[0]
+    w_party = weights[1]
+    noise = weights[2]
+    against_u = weights[3]
+    has_against = np.isfinite(against_u)
+    depth = out.shape[1]
+    for c in prange(starts.shape[0]):
+        key = keys[c]
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        util = np.empty(max(n_k, 1), dtype=np.float64)
+        order = np.empty(max(n_k, 1), dtype=np.int64)
+        for i in range(starts[c], stops[c]):
+            for r in range(depth):
+                out[i, r] = -1
+            if voted[i] == 0:
+                continue
+            floor = -np.inf
+            if has_against:
+                floor = against_u + noise * gumbel(key, i, np.uint64(0))
+            vx = np.float64(voter_xy[i, 0])
+            vy = np.float64(voter_xy[i, 1])
+            vp = voter_party[i]
+            strength = np.float64(voter_strength[i])
+            m = 0
+            for k in range(n_k):
+                dx = vx - cand_xy[k0 + k, 0]
+                dy = vy - cand_xy[k0 + k, 1]
+                u = cand_valence[k0 + k] - w_dist * (dx * dx + dy * dy)
+                if vp >= 0 and vp == cand_party[k0 + k]:
+                    u += w_party * strength
+                u += noise * gumbel(key, i, np.uint64(k + 1))
+                if u > floor:
+                    j = m
+                    while j > 0 and util[j - 1] < u:
+                        util[j] = util[j - 1]
+                        order[j] = order[j - 1]
+                        j -= 1
+                    util[j] = u
+                    order[j] = k
+                    m += 1
+            for r in range(min(m, depth)):
+                out[i, r] = np.int8(order[r])
+
+
+@kernel
+def approval_kernel(  # type: ignore[no-untyped-def]
+    starts, stops, cand_start, cand_xy, cand_valence, cand_party,
+    voter_xy, voter_party, voter_strength, voted, weights, keys, margin, out,
+):
+    """Approval ballots: each voter approves every candidate preferred to "against
+    all" whose utility is within ``margin`` of the voter's favourite.
+
+    Same utilities and draws as :func:`rank_kernel`; out: uint32[N] bit k set when
+    candidate slot k is approved (at most 32 candidates), 0 for non-voters.
+    """
+    w_dist = weights[0]
+    w_party = weights[1]
+    noise = weights[2]
+    against_u = weights[3]
+    has_against = np.isfinite(against_u)
+    for c in prange(starts.shape[0]):
+        key = keys[c]
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        util = np.empty(max(n_k, 1), dtype=np.float64)
+        for i in range(starts[c], stops[c]):
+            out[i] = np.uint32(0)
+            if voted[i] == 0:
+                continue
+            floor = -np.inf
+            if has_against:
+                floor = against_u + noise * gumbel(key, i, np.uint64(0))
+            vx = np.float64(voter_xy[i, 0])
+            vy = np.float64(voter_xy[i, 1])
+            vp = voter_party[i]
+            strength = np.float64(voter_strength[i])
+            top = -np.inf
+            for k in range(n_k):
+                dx = vx - cand_xy[k0 + k, 0]
+                dy = vy - cand_xy[k0 + k, 1]
+                u = cand_valence[k0 + k] - w_dist * (dx * dx + dy * dy)
+                if vp >= 0 and vp == cand_party[k0 + k]:
+                    u += w_party * strength
+                u += noise * gumbel(key, i, np.uint64(k + 1))
+                util[k] = u
+                if u > top:
+                    top = u
+            mask = np.uint32(0)
+            for k in range(n_k):
+                if util[k] > floor and util[k] >= top - margin:
+                    mask |= np.uint32(1) << np.uint32(k)
+            out[i] = mask
+
+
+@kernel
+def first_preference_kernel(starts, stops, cand_start, ranking, voted, votes, against_all,  # type: ignore[no-untyped-def]
+                            ballots):
+    """Plurality count of first preferences.
+
+    ranking: int8[N, R]; voted: uint8[N]; votes: int64[K]; against_all, ballots:
+    int64[C]. A voter who voted with an empty ranking counts as "against all".
+    """
+    for c in prange(starts.shape[0]):
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        local = np.zeros(n_k + 1, dtype=np.int64)
+        cast = 0
+        for i in range(starts[c], stops[c]):
+            if voted[i] == 0:
+                continue
+            cast += 1
+            local[ranking[i, 0] + 1] += 1
+        against_all[c] = local[0]
+        ballots[c] = cast
+        for k in range(n_k):
+            votes[k0 + k] = local[k + 1]
+
+
+@kernel
+def irv_kernel(starts, stops, cand_start, ranking, voted, lot_keys, counts, exhausted,  # type: ignore[no-untyped-def]
+               eliminated, n_rounds, winner):
+    """Instant runoff: count each ballot for its highest-ranked continuing candidate;
+    a candidate with more than half of the continuing ballots wins; otherwise the
+    candidate with fewest votes (ties: lowest lot priority) is eliminated.
+
+    counts: int64[C, Kmax, Kmax] zeroed, votes of round r per slot; exhausted:
+    int64[C, Kmax] ballots with no continuing candidate in round r; eliminated:
+    int64[C, Kmax] slot eliminated after round r (-1 if none); n_rounds, winner:
+    int64[C] (winner -1 when the contest has no candidate).
+    """
+    depth = ranking.shape[1]
+    for c in prange(starts.shape[0]):
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        key = lot_keys[c]
+        winner[c] = -1
+        n_rounds[c] = 0
+        for r in range(eliminated.shape[1]):
+            eliminated[c, r] = -1
+        if n_k == 0:
+            continue
+        active = np.ones(n_k, dtype=np.bool_)
+        local = np.zeros(n_k, dtype=np.int64)
+        n_active = n_k
+        for rnd in range(n_k):
+            local[:] = 0
+            exh = 0
+            for i in range(starts[c], stops[c]):
+                if voted[i] == 0:
+                    continue
+                top = -1
+                for r in range(depth):
+                    s = ranking[i, r]
+                    if s < 0:
+                        break
+                    if active[s]:
+                        top = s
+                        break
+                if top < 0:
+                    exh += 1
+                else:
+                    local[top] += 1
+            continuing = 0
+            for k in range(n_k):
+                counts[c, rnd, k] = local[k]
+                continuing += local[k]
+            exhausted[c, rnd] = exh
+            n_rounds[c] = rnd + 1
+            best, _ = best_of(local, active, key)
+            if n_active == 1 or 2 * local[best] > continuing:
+                winner[c] = best
+                break
+            worst, _ = worst_of(local, active, key)
+            active[worst] = False
+            eliminated[c, rnd] = worst
+            n_active -= 1
+
+
+@kernel
+def two_round_kernel(starts, stops, cand_start, ranking, voted, keys, lot_keys, threshold,  # type: ignore[no-untyped-def]
+                     runoff_turnout, counts, against, ballots, finalists, n_rounds, winner):
+    """Two-round majority: a candidate with more than ``threshold`` of the first-round
+    ballots wins; otherwise the two best-placed (ties by lot) meet in a runoff, where
+    each first-round voter returns with probability ``runoff_turnout`` (a draw keyed
+    by ``keys[c]``) and votes for whichever finalist the ballot ranks higher, or for
+    neither (counted in ``against``). Most runoff votes win; a tie goes by lot.
+
+    counts: int64[C, 2, Kmax]; against, ballots, finalists: int64[C, 2] (finalists
+    -1 without a runoff); n_rounds, winner: int64[C].
+    """
+    depth = ranking.shape[1]
+    for c in prange(starts.shape[0]):
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        key = lot_keys[c]
+        winner[c] = -1
+        n_rounds[c] = 0
+        finalists[c, 0] = -1
+        finalists[c, 1] = -1
+        if n_k == 0:
+            continue
+        local = np.zeros(n_k, dtype=np.int64)
+        cast = 0
+        none = 0
+        for i in range(starts[c], stops[c]):
+            if voted[i] == 0:
+                continue
+            cast += 1
+            s = ranking[i, 0]
+            if s < 0:
+                none += 1
+            else:
+                local[s] += 1
+        for k in range(n_k):
+            counts[c, 0, k] = local[k]
+        against[c, 0] = none
+        ballots[c, 0] = cast
+        n_rounds[c] = 1
+        active = np.ones(n_k, dtype=np.bool_)
+        first, _ = best_of(local, active, key)
+        if n_k == 1 or local[first] > threshold * cast:
+            winner[c] = first
+            continue
+        active[first] = False
+        second, _ = best_of(local, active, key)
+        finalists[c, 0] = first
+        finalists[c, 1] = second
+        pair = np.zeros(2, dtype=np.int64)
+        cast2 = 0
+        none2 = 0
+        for i in range(starts[c], stops[c]):
+            if voted[i] == 0 or uniform01(keys[c], i, RUNOFF_CHANNEL) >= runoff_turnout:
+                continue
+            cast2 += 1
+            pick = -1
+            for r in range(depth):
+                s = ranking[i, r]
+                if s < 0:
+                    break
+                if s == first:
+                    pick = 0
+                    break
+                if s == second:
+                    pick = 1
+                    break
+            if pick < 0:
+                none2 += 1
+            else:
+                pair[pick] += 1
+        counts[c, 1, first] = pair[0]
+        counts[c, 1, second] = pair[1]
+        against[c, 1] = none2
+        ballots[c, 1] = cast2
+        n_rounds[c] = 2
+        both = np.zeros(n_k, dtype=np.bool_)
+        both[first] = True
+        both[second] = True
+        final = np.zeros(n_k, dtype=np.int64)
+        final[first] = pair[0]
+        final[second] = pair[1]
+        w, _ = best_of(final, both, key)
+        winner[c] = w
+
+
+@kernel
+def borda_kernel(starts, stops, cand_start, ranking, voted, scores):  # type: ignore[no-untyped-def]
+    """Borda scores: a candidate ranked r-th (from 0) of K gets K - 1 - r points;
+    unranked candidates get none. scores: int64[K] zeroed."""
+    depth = ranking.shape[1]
+    for c in prange(starts.shape[0]):
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        local = np.zeros(max(n_k, 1), dtype=np.int64)
+        for i in range(starts[c], stops[c]):
+            if voted[i] == 0:
+                continue
+            for r in range(min(depth, n_k)):
+                s = ranking[i, r]
+                if s < 0:
+                    break
+                local[s] += n_k - 1 - r
+        for k in range(n_k):
+            scores[k0 + k] = local[k]
+
+
+@kernel
+def pairwise_kernel(starts, stops, cand_start, ranking, voted, out):  # type: ignore[no-untyped-def]
+    """Pairwise majorities: out[c, a, b] counts ballots ranking a above b (a ranked
+    candidate is above every unranked one). out: int64[C, Kmax, Kmax] zeroed."""
+    depth = ranking.shape[1]
+    for c in prange(starts.shape[0]):
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        if n_k == 0:
+            continue
+        pos = np.empty(n_k, dtype=np.int64)
+        local = np.zeros((n_k, n_k), dtype=np.int64)
+        for i in range(starts[c], stops[c]):
+            if voted[i] == 0:
+                continue
+            for k in range(n_k):
+                pos[k] = depth + 1
+            for r in range(min(depth, n_k)):
+                s = ranking[i, r]
+                if s < 0:
+                    break
+                pos[s] = r
+            for a in range(n_k):
+                for b in range(n_k):
+                    if pos[a] < pos[b]:
+                        local[a, b] += 1
+        for a in range(n_k):
+            for b in range(n_k):
+                out[c, a, b] = local[a, b]
+
+
+@kernel
+def approval_tally_kernel(starts, stops, cand_start, approvals, voted, counts, empty, ballots):  # type: ignore[no-untyped-def]
+    """Approvals per candidate (counts: int64[K]), ballots approving nobody (empty:
+    int64[C]) and ballots cast (int64[C]); approvals: uint32[N] bit masks."""
+    for c in prange(starts.shape[0]):
+        k0 = cand_start[c]
+        n_k = cand_start[c + 1] - k0
+        local = np.zeros(max(n_k, 1), dtype=np.int64)
+        none = 0
+        cast = 0
+        for i in range(starts[c], stops[c]):
+            if voted[i] == 0:
+                continue
+            cast += 1
+            mask = approvals[i]
+            if mask == 0:
+                none += 1
+                continue
+            for k in range(n_k):
+                if (mask >> np.uint32(k)) & np.uint32(1):
+                    local[k] += 1
+        empty[c] = none
+        ballots[c] = cast
+        for k in range(n_k):
+            counts[k0 + k] = local[k]

@@ -348,6 +348,7 @@ class AkimModel(mesa.Model):
             rng=self.streams.generator(Purpose.appointers, year, unit),
             lot=self.streams.generator(Purpose.lots, year, unit),
             ballot_key=self.streams.kernel_key(Purpose.ballots, year, unit),
+            lot_key=self.streams.kernel_key(Purpose.lots, year, unit, 1),
             nominated=nominated,
         )
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from akimsim._jit import balanced
 from akimsim.config import PartyConfig, VoterBehaviour
-from akimsim.kernels import unit_median_kernel
+from akimsim.kernels import unit_median_kernel, voters_kernel
 from akimsim.streams import Purpose, Streams
 from akimsim.territory import Territory
 
@@ -63,6 +64,24 @@ def unit_means(territory: Territory, behaviour: VoterBehaviour,
     return means
 
 
+BLOCK_VOTERS = 1 << 16
+
+
+def voter_blocks(unit_start: np.ndarray, unit_count: np.ndarray,
+                 size: int = BLOCK_VOTERS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split each unit's rows into blocks of at most ``size`` voters.
+
+    Returns int64 arrays (block_start, block_stop, block_unit); empty units give none.
+    """
+    pieces = np.maximum(0, (unit_count + size - 1) // size)
+    block_unit = np.repeat(np.arange(unit_count.shape[0], dtype=np.int64), pieces)
+    first = np.concatenate(([0], np.cumsum(pieces)[:-1]))
+    offset = (np.arange(block_unit.shape[0]) - first[block_unit]) * size
+    block_start = unit_start[block_unit] + offset
+    block_stop = np.minimum(block_start + size, unit_start[block_unit] + unit_count[block_unit])
+    return block_start.astype(np.int64), block_stop.astype(np.int64), block_unit
+
+
 def build_population(
     territory: Territory,
     behaviour: VoterBehaviour,
@@ -71,41 +90,35 @@ def build_population(
 ) -> Population:
     """Draw every voter's traits from the ``population`` stream.
 
-    Unit-level effects (mean ideal points, regional turnout shifts) come from their
-    own sub-stream, before and apart from the per-voter draws, so they do not change
-    with the number of voters simulated (``territory.scale``).
+    Unit-level effects (mean ideal points, regional turnout shifts) come from a
+    NumPy generator on their own sub-stream; per-voter traits come from
+    :func:`akimsim.kernels.voters_kernel`, whose counter-based draws depend only on the
+    voter's row. Unit effects therefore do not change with ``territory.scale``, and
+    the result does not depend on the number of threads.
     """
     unit_rng = streams.generator(Purpose.population, 0)
-    rng = streams.generator(Purpose.population, 1)
-    n = territory.n_voters
     means = unit_means(territory, behaviour, unit_rng)
     region_shift = unit_rng.normal(scale=behaviour.region_turnout_sd, size=territory.n_units)
+    n = territory.n_voters
     home = np.repeat(np.arange(territory.n_units, dtype=np.int32), territory.own_voters)
-    xy = means[home] + rng.normal(scale=behaviour.voter_sd, size=(n, 2))
+    own_start = territory.start.astype(np.int64)  # own voters open each unit's range
     shares = np.array([p.attachment for p in parties], dtype=np.float64)
-    # categories: one per party, last = unattached
-    probs = np.append(shares, max(0.0, 1.0 - shares.sum()))
-    probs = probs / probs.sum()
-    cat = rng.choice(len(probs), size=n, p=probs)
-    party = np.where(cat == len(parties), -1, cat).astype(np.int8)
-    platforms = np.array([[p.x, p.y] for p in parties], dtype=np.float64)
-    attached = party >= 0
-    pull = behaviour.party_pull
-    xy[attached] = (1.0 - pull) * xy[attached] + pull * platforms[party[attached]]
-    strength = np.where(
-        attached, rng.beta(behaviour.partisanship_a, behaviour.partisanship_b, size=n), 0.0
-    ).astype(np.float32)
-    base = rng.beta(behaviour.propensity_a, behaviour.propensity_b, size=n)
-    base = np.clip(base, 1e-6, 1 - 1e-6)
-    logit = np.log(base / (1.0 - base)) + region_shift[territory.region[home]]
-    xy32 = xy.astype(np.float32)
+    platforms = np.array([[p.x, p.y] for p in parties], dtype=np.float64).reshape(-1, 2)
+    params = np.array([behaviour.voter_sd, behaviour.party_pull,
+                       behaviour.partisanship_logit_mean, behaviour.partisanship_logit_sd,
+                       behaviour.propensity_logit_mean, behaviour.propensity_logit_sd])
+    xy = np.empty((n, 2), dtype=np.float32)
+    party = np.empty(n, dtype=np.int8)
+    strength = np.empty(n, dtype=np.float32)
+    logit = np.empty(n, dtype=np.float32)
+    block_start, block_stop, block_unit = voter_blocks(own_start,
+                                                       territory.own_voters.astype(np.int64))
     median = np.zeros((territory.n_units, 2))
-    unit_median_kernel(territory.start, territory.stop, xy32, median)
-    return Population(
-        home=home,
-        xy=xy32,
-        party=party,
-        strength=strength,
-        turnout_logit=logit.astype(np.float32),
-        unit_median=median,
-    )
+    with balanced():
+        voters_kernel(block_start, block_stop, block_unit, means,
+                      region_shift[territory.region].astype(np.float64), np.cumsum(shares),
+                      platforms, params, streams.kernel_key(Purpose.population, 1), xy, party,
+                      strength, logit)
+        unit_median_kernel(territory.start, territory.stop, xy, median)
+    return Population(home=home, xy=xy, party=party, strength=strength,
+                      turnout_logit=logit, unit_median=median)

@@ -10,13 +10,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from akimsim.agents import Appointer, Candidate, DeputyBloc, Maslikhat
 from akimsim.config import (
-    AgainstAllPolicy,
     BehaviourConfig,
     RegimeName,
     RuleConfig,
@@ -24,8 +22,8 @@ from akimsim.config import (
     Tier,
 )
 from akimsim.population import Population
-from akimsim.rules import draw_lot, get_rule
-from akimsim.voting import Ballots, run_direct_elections
+from akimsim.rules import MAX_CANDIDATES, BallotBox, ContestResult, RuleSpec, get_rule
+from akimsim.voting import Ballots, cast_ballots
 
 STATUSES: tuple[str, ...] = (
     "elected",  # a direct or indirect election produced a winner
@@ -34,6 +32,7 @@ STATUSES: tuple[str, ...] = (
     "no_candidates",  # nobody (or too few) registered
     "turnout_too_low",  # below the minimum turnout, or nobody voted
     "consent_refused",  # the maslikhats refused every proposed candidate
+    "no_winner",  # the rule elected nobody (e.g. no Condorcet winner)
 )
 
 
@@ -59,6 +58,7 @@ class Contest:
     rng: np.random.Generator  # appointers' and deputies' noise
     lot: np.random.Generator  # tie-breaking lots
     ballot_key: np.uint64  # kernel key of the voters' draws
+    lot_key: np.uint64  # kernel key of the candidates' lots
     nominated: int = 0
     incumbent_slot: int = -1
 
@@ -179,6 +179,12 @@ def get_regime(name: RegimeName | str) -> Regime:
     if key not in REGIMES:
         raise KeyError(f"unknown regime {key!r}; known regimes: {sorted(REGIMES)}")
     return REGIMES[key]()
+
+
+def draw_lot(tied: np.ndarray, lot: np.random.Generator) -> tuple[int, str]:
+    """Pick one of ``tied`` slots by a seeded lot; returns the slot and its record."""
+    pick = int(tied[int(lot.integers(len(tied)))])
+    return pick, f"lot among {tuple(int(t) for t in tied)} -> {pick}"
 
 
 def joint_bloc(councils: Sequence[Maslikhat]) -> DeputyBloc:
@@ -318,76 +324,90 @@ def candidate_valence(candidates: Sequence[Candidate], ctx: SelectionContext) ->
 
 @register_regime(RegimeName.direct)
 class Direct(Regime):
-    """Voters turn out and choose among registered candidates or "against all".
+    """Voters turn out and rank (or approve) the registered candidates or vote "against
+    all"; the tier's rule (``rule.for_tier``) decides each contest.
 
-    Per-voter work runs in the kernels (:mod:`akimsim.kernels`) for the whole batch
-    at once; the rule (``rule.name``) decides each contest from its tally.
+    Per-voter work (turnout, ballots, counts) runs in the kernels for the whole batch
+    at once; a batch holds contests of one tier, which never share voters.
     """
 
     last_choice: np.ndarray | None = None
 
     def select(self, contests: Sequence[Contest], ctx: SelectionContext) -> list[ContestOutcome]:
         rule_cfg = ctx.rule
-        rule_name = RuleName(rule_cfg.name).value
-        rule = get_rule(rule_cfg.name)
-        v = ctx.behaviour.voters
+        tiers = {Tier(c.tier) for c in contests}
+        if len(tiers) > 1:
+            raise ValueError("a direct-election batch must hold contests of one tier")
+        rule_name = rule_cfg.for_tier(tiers.pop()) if contests else RuleName(rule_cfg.name)
+        spec = get_rule(rule_name)
         min_k = 1 if rule_cfg.allow_single_candidate else 2
         runnable = [c for c in contests if len(c.candidates) >= min_k]
         results: dict[int, ContestOutcome] = {}
         for c in contests:
             if len(c.candidates) < min_k:
-                results[id(c)] = _outcome(c, rule=rule_name, status="no_candidates",
+                results[id(c)] = _outcome(c, rule=spec.name, status="no_candidates",
                                           candidates=c.candidates, votes=[0] * len(c.candidates),
                                           winner=-1, electorate=c.stop - c.start)
+        self.last_choice = None
         if runnable:
-            salience = {Tier.region: v.salience_region, Tier.district: v.salience_district,
-                        Tier.rural: v.salience_rural}
-            counts = np.array([len(c.candidates) for c in runnable], dtype=np.int64)
-            all_cands = [cand for c in runnable for cand in c.candidates]
-            ballots = Ballots(
-                starts=np.array([c.start for c in runnable], dtype=np.int64),
-                stops=np.array([c.stop for c in runnable], dtype=np.int64),
-                cand_start=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
-                cand_xy=np.array([cand.platform for cand in all_cands],
-                                 dtype=np.float64).reshape(-1, 2),
-                cand_valence=candidate_valence(all_cands, ctx),
-                cand_party=np.array([cand.party for cand in all_cands], dtype=np.int16),
-                logit_shift=np.array([salience[Tier(c.tier)] + v.turnout_per_log_candidate
-                                      * np.log(len(c.candidates)) for c in runnable]),
-                keys=np.array([c.ballot_key for c in runnable], dtype=np.uint64),
-            )
-            weights = np.array([v.distance_weight, v.party_weight, v.noise_scale,
-                                v.against_all_utility], dtype=np.float64)
-            tally = run_direct_elections(ctx.population, ballots, weights)
-            self.last_choice = tally.choice if ctx.record_choices else None
-            for j, c in enumerate(runnable):
-                k0, k1 = int(ballots.cand_start[j]), int(ballots.cand_start[j + 1])
-                votes = tally.votes[k0:k1]
-                electorate = c.stop - c.start
-                cast = int(tally.ballots[j])
-                against = int(tally.against_all[j])
-                common: dict[str, Any] = {
-                    "rule": rule_name, "candidates": c.candidates, "votes": votes,
-                    "electorate": electorate, "ballots": cast, "against_all": against,
-                    "rounds": 1,
-                }
-                if cast == 0 or cast < rule_cfg.min_turnout * electorate:
-                    results[id(c)] = _outcome(c, status="turnout_too_low", winner=-1, **common)
-                    continue
-                res = rule(votes, against, c.lot)
-                status = "elected"
-                winner = res.winner
-                if res.against_all_first:
-                    if AgainstAllPolicy(rule_cfg.against_all_wins) == AgainstAllPolicy.ignore:
-                        best = np.flatnonzero(votes == votes.max())
-                        winner, rec = (int(best[0]), "") if best.shape[0] == 1 else \
-                            draw_lot(best, c.lot)
-                        results[id(c)] = _outcome(
-                            c, status="elected", winner=winner,
-                            tie=tuple(int(b) for b in best) if best.shape[0] > 1 else (),
-                            tie_break=rec, **common)
-                        continue
-                    status = "against_all"
-                results[id(c)] = _outcome(c, status=status, winner=winner, tie=res.tie,
-                                          tie_break=res.tie_break, **common)
+            box = self._ballot_box(runnable, ctx, spec)
+            decided = spec.fn(box, rule_cfg)
+            if ctx.record_choices:
+                choice = np.full(ctx.population.n, -3, dtype=np.int16)
+                for c in runnable:
+                    rows = slice(c.start, c.stop)
+                    choice[rows] = np.where(box.voted[rows] == 1, box.ranking[rows, 0], -2)
+                self.last_choice = choice
+            for c, res in zip(runnable, decided, strict=True):
+                results[id(c)] = self._outcome(c, res, spec.name)
         return [results[id(c)] for c in contests]
+
+    @staticmethod
+    def _ballot_box(runnable: Sequence[Contest], ctx: SelectionContext, spec: RuleSpec
+                    ) -> BallotBox:
+        """Turnout and ballots of every voter of the batch, via the kernels."""
+        v = ctx.behaviour.voters
+        salience = {Tier.region: v.salience_region, Tier.district: v.salience_district,
+                    Tier.rural: v.salience_rural}
+        counts = np.array([min(len(c.candidates), MAX_CANDIDATES) for c in runnable],
+                          dtype=np.int64)
+        if np.any(counts != [len(c.candidates) for c in runnable]):
+            raise ValueError(f"a ballot holds at most {MAX_CANDIDATES} candidates")
+        all_cands = [cand for c in runnable for cand in c.candidates]
+        ballots = Ballots(
+            starts=np.array([c.start for c in runnable], dtype=np.int64),
+            stops=np.array([c.stop for c in runnable], dtype=np.int64),
+            cand_start=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+            cand_xy=np.array([cand.platform for cand in all_cands],
+                             dtype=np.float64).reshape(-1, 2),
+            cand_valence=candidate_valence(all_cands, ctx),
+            cand_party=np.array([cand.party for cand in all_cands], dtype=np.int16),
+            logit_shift=np.array([salience[Tier(c.tier)] + v.turnout_per_log_candidate
+                                  * np.log(len(c.candidates)) for c in runnable]),
+            keys=np.array([c.ballot_key for c in runnable], dtype=np.uint64),
+        )
+        weights = np.array([v.distance_weight, v.party_weight, v.noise_scale,
+                            v.against_all_utility], dtype=np.float64)
+        depth = int(counts.max()) if spec.full_ranking else 1
+        voted, ranking, approvals = cast_ballots(
+            ctx.population, ballots, weights, depth=depth,
+            approval_margin=ctx.rule.approval_margin if spec.ballot == "approval" else None)
+        return BallotBox(
+            starts=ballots.starts, stops=ballots.stops, cand_start=ballots.cand_start,
+            electorate=ballots.stops - ballots.starts, voted=voted, ranking=ranking,
+            keys=ballots.keys,
+            lot_keys=np.array([c.lot_key for c in runnable], dtype=np.uint64),
+            approvals=approvals,
+        )
+
+    @staticmethod
+    def _outcome(c: Contest, res: ContestResult, rule: str) -> ContestOutcome:
+        rounds = res.rounds
+        status = {"elected": "elected", "against_all": "against_all",
+                  "turnout_too_low": "turnout_too_low", "no_winner": "no_winner"}[res.status]
+        return _outcome(
+            c, rule=rule, status=status, candidates=c.candidates, votes=rounds[-1],
+            winner=res.winner, electorate=c.stop - c.start, ballots=res.ballots,
+            against_all=res.against_all, first_round=rounds[0] if len(rounds) > 1 else None,
+            rounds=len(rounds), tie=res.tie, tie_break=res.tie_break,
+        )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from akimsim import kernels
+from akimsim._jit import balanced
 from akimsim.population import Population
 
 
@@ -64,6 +65,37 @@ class Tally:
     choice: np.ndarray
 
 
+def cast_ballots(population: Population, ballots: Ballots, weights: np.ndarray, *,
+                 depth: int, approval_margin: float | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Turnout and sincere ballots of every voter of a batch.
+
+    Returns ``voted`` uint8[N], ``ranking`` int8[N, depth] (the ``depth`` most preferred
+    candidates each voter ranks above "against all") and, when ``approval_margin`` is
+    given, ``approvals`` uint32[N]. Rows outside the batch are 0 / -1.
+    """
+    ballots.check(population.n)
+    if weights.shape != (4,):
+        raise ValueError("weights must be (distance, party, noise, against_all)")
+    if not 1 <= depth <= 127:
+        raise ValueError("depth must be 1-127 (rankings are int8)")
+    n = population.n
+    voted = np.zeros(n, dtype=np.uint8)
+    ranking = np.full((n, depth), -1, dtype=np.int8)
+    approvals = None
+    with balanced():
+        kernels.turnout_kernel(ballots.starts, ballots.stops, population.turnout_logit,
+                               ballots.logit_shift, ballots.keys, voted)
+        args = (ballots.starts, ballots.stops, ballots.cand_start, ballots.cand_xy,
+                ballots.cand_valence, ballots.cand_party, population.xy, population.party,
+                population.strength, voted, weights.astype(np.float64), ballots.keys)
+        kernels.rank_kernel(*args, ranking)
+        if approval_margin is not None:
+            approvals = np.zeros(n, dtype=np.uint32)
+            kernels.approval_kernel(*args, float(approval_margin), approvals)
+    return voted, ranking, approvals
+
+
 def run_direct_elections(population: Population, ballots: Ballots,
                          weights: np.ndarray) -> Tally:
     """Turnout, choice and tally for every contest of a batch.
@@ -74,6 +106,11 @@ def run_direct_elections(population: Population, ballots: Ballots,
     ballots.check(population.n)
     if weights.shape != (4,):
         raise ValueError("weights must be (distance, party, noise, against_all)")
+    with balanced():
+        return _run(population, ballots, weights)
+
+
+def _run(population: Population, ballots: Ballots, weights: np.ndarray) -> Tally:
     n = population.n
     voted = np.zeros(n, dtype=np.uint8)
     kernels.turnout_kernel(ballots.starts, ballots.stops, population.turnout_logit,
