@@ -216,3 +216,21 @@ def test_default_config_is_kazakhstan():
     model = AkimModel(small).run()
     assert len(model.territory.units_of("rural")) == 2345
     assert len(model.contest_table()) > 100
+
+
+@pytest.mark.parametrize("rule", ["two_round", "instant_runoff", "approval", "borda",
+                                  "condorcet", "copeland"])
+def test_every_rule_runs_in_the_model_per_tier(rule):
+    cfg = region_cfg(seed=5, rural=RegimeName.direct, district=RegimeName.direct)
+    cfg.rule.district = rule  # type: ignore[assignment]
+    cfg.end_year = 2020
+    model = AkimModel(cfg).run()
+    c = model.contest_table()
+    assert set(c[(c.tier == "district")].rule) == {rule}
+    assert set(c[(c.tier == "rural")].rule) == {"plurality"}
+    held = c[(c.tier == "district") & (c.status != "no_candidates")]
+    assert len(held) > 0
+    for row in held.itertuples():
+        assert len(row.votes) == row.n_candidates
+        assert 0 <= row.ballots <= row.electorate
+    assert {a.unit for a in model.akim_of} == set(range(model.territory.n_units))

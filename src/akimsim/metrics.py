@@ -49,10 +49,12 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     """One row per contest.
 
     Columns: year, unit_id, unit_name, tier, regime, rule, kind, status, n_candidates,
-    nominated, candidate_ids, candidate_parties, candidate_nominations, votes,
-    against_all, first_round_votes, rounds, electorate, ballots, turnout (popular
-    votes only), winner_id, winner_party, winner_nomination, margin, enc (effective
-    number of candidates), winner_median_distance, incumbent_ran, incumbent_reelected,
+    nominated, candidate_ids, candidate_parties, candidate_nominations, votes (the
+    rule's final counts), first_preferences (popular votes), against_all,
+    first_round_votes, rounds, electorate, ballots, turnout (popular votes only),
+    winner_id, winner_party, winner_nomination, margin and enc (effective number of
+    candidates; on first preferences in popular votes, on deputies' votes in
+    councils), winner_median_distance, incumbent_ran, incumbent_reelected,
     incumbent_record, tie, tie_break.
     """
     terr = model.territory
@@ -69,6 +71,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
         else:
             dist = math.nan
         council_vote = out.regime == "indirect"
+        # competitiveness is measured on first preferences in popular votes
+        basis = out.first_preferences if (popular and out.first_preferences) else out.votes
         rows.append({
             "year": out.year,
             "unit_id": terr.unit_id[out.unit],
@@ -94,9 +98,10 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
             "winner_id": out.winner_id if out.winner_id is not None else -1,
             "winner_party": parties[win] if win >= 0 else "",
             "winner_nomination": out.candidate_nominations[win] if win >= 0 else "",
-            "margin": margin(out.votes, out.against_all, win, out.ballots)
+            "first_preferences": list(out.first_preferences),
+            "margin": margin(basis, out.against_all, win, out.ballots)
             if (popular or council_vote) else math.nan,
-            "enc": effective_number(out.votes) if (voted and (popular or council_vote))
+            "enc": effective_number(basis) if (voted and (popular or council_vote))
             else math.nan,
             "winner_median_distance": dist,
             "incumbent_ran": out.incumbent_slot >= 0,
@@ -108,7 +113,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     columns = [
         "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
         "n_candidates", "nominated", "candidate_ids", "candidate_parties",
-        "candidate_nominations", "votes", "against_all", "first_round_votes", "rounds",
+        "candidate_nominations", "votes", "first_preferences", "against_all",
+        "first_round_votes", "rounds",
         "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
         "margin", "enc", "winner_median_distance", "incumbent_ran", "incumbent_reelected",
         "incumbent_record", "tie", "tie_break",

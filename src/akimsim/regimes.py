@@ -22,7 +22,14 @@ from akimsim.config import (
     Tier,
 )
 from akimsim.population import Population
-from akimsim.rules import MAX_CANDIDATES, BallotBox, ContestResult, RuleSpec, get_rule
+from akimsim.rules import (
+    MAX_CANDIDATES,
+    BallotBox,
+    ContestResult,
+    RuleSpec,
+    first_preferences,
+    get_rule,
+)
 from akimsim.voting import Ballots, cast_ballots
 
 STATUSES: tuple[str, ...] = (
@@ -67,9 +74,11 @@ class Contest:
 class ContestOutcome:
     """The immutable record of one contest.
 
-    ``votes`` are the final round's votes per candidate (deputies' votes for an
-    indirect election, consent votes for an appointment with consent, empty for a
-    plain appointment); ``first_round`` the first round's when there were two.
+    ``votes`` are the final round's counts per candidate (votes, Borda points,
+    approvals or Copeland scores x2 by rule in a direct election; deputies' votes for
+    an indirect election; consent votes for an appointment with consent; empty for a
+    plain appointment); ``first_round`` the first round's when there were more;
+    ``first_preferences`` the voters' first preferences in a direct election.
     ``winner`` is a slot of ``candidate_ids`` or -1. ``tie`` lists the slots tied
     for first and ``tie_break`` how the tie was settled.
     """
@@ -97,6 +106,7 @@ class ContestOutcome:
     tie: tuple[int, ...] = ()
     tie_break: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    first_preferences: tuple[int, ...] = ()
 
     @property
     def winner_id(self) -> int | None:
@@ -119,7 +129,8 @@ def _outcome(contest: Contest, *, rule: str, status: str, candidates: Sequence[C
              ballots: int = 0, against_all: int = 0,
              first_round: Sequence[int] | np.ndarray | None = None, rounds: int = 0,
              tie: Sequence[int] = (), tie_break: str = "",
-             extra: dict[str, float] | None = None) -> ContestOutcome:
+             extra: dict[str, float] | None = None,
+             first_preferences: Sequence[int] | np.ndarray = ()) -> ContestOutcome:
     ids = [c.candidate_id for c in candidates]
     incumbent_slot = next((k for k, c in enumerate(candidates) if c.incumbent), -1)
     return ContestOutcome(
@@ -146,6 +157,7 @@ def _outcome(contest: Contest, *, rule: str, status: str, candidates: Sequence[C
         tie=tuple(int(t) for t in tie),
         tie_break=tie_break,
         extra=extra or {},
+        first_preferences=tuple(int(v) for v in first_preferences),
     )
 
 
@@ -352,14 +364,16 @@ class Direct(Regime):
         if runnable:
             box = self._ballot_box(runnable, ctx, spec)
             decided = spec.fn(box, rule_cfg)
+            first, _, _ = first_preferences(box)
             if ctx.record_choices:
                 choice = np.full(ctx.population.n, -3, dtype=np.int16)
                 for c in runnable:
                     rows = slice(c.start, c.stop)
                     choice[rows] = np.where(box.voted[rows] == 1, box.ranking[rows, 0], -2)
                 self.last_choice = choice
-            for c, res in zip(runnable, decided, strict=True):
-                results[id(c)] = self._outcome(c, res, spec.name)
+            for j, (c, res) in enumerate(zip(runnable, decided, strict=True)):
+                k0, k1 = int(box.cand_start[j]), int(box.cand_start[j + 1])
+                results[id(c)] = self._outcome(c, res, spec.name, first[k0:k1])
         return [results[id(c)] for c in contests]
 
     @staticmethod
@@ -401,7 +415,8 @@ class Direct(Regime):
         )
 
     @staticmethod
-    def _outcome(c: Contest, res: ContestResult, rule: str) -> ContestOutcome:
+    def _outcome(c: Contest, res: ContestResult, rule: str, first: np.ndarray
+                 ) -> ContestOutcome:
         rounds = res.rounds
         status = {"elected": "elected", "against_all": "against_all",
                   "turnout_too_low": "turnout_too_low", "no_winner": "no_winner"}[res.status]
@@ -410,4 +425,5 @@ class Direct(Regime):
             winner=res.winner, electorate=c.stop - c.start, ballots=res.ballots,
             against_all=res.against_all, first_round=rounds[0] if len(rounds) > 1 else None,
             rounds=len(rounds), tie=res.tie, tie_break=res.tie_break,
+            first_preferences=first,
         )
