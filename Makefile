@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.akimsim-installed
 RUN_DIR ?= results/main
 
-.PHONY: install run test test-slow lint clean
+.PHONY: install run test test-slow lint bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,5 +35,24 @@ lint: install
 test-slow: install
 	$(BIN)/python -m pytest -m slow
 
+## kernel benchmarks at national scale (12 M voters); writes benchmarks/results/kernels.json
+## and docs/performance.md. Not part of `make test`.
+bench: install
+	$(BIN)/python benchmarks/bench_kernels.py --out benchmarks/results/kernels.json
+	$(BIN)/python benchmarks/render_performance.py
+
+## the same contest in pref_voting and VoteKit (their own .venv-peers) against akimsim
+PEER_BALLOTS := benchmarks/results/peer_ballots.npz
+bench-peers: install
+	bash benchmarks/peers/setup_env.sh
+	.venv-peers/bin/python benchmarks/peers/make_ballots.py --voters 100000 --candidates 5 \
+		--seed 0 --out $(PEER_BALLOTS)
+	.venv-peers/bin/python benchmarks/peers/bench_peers.py --ballots $(PEER_BALLOTS) \
+		--out benchmarks/results/peers.json
+	$(BIN)/python benchmarks/peers/bench_ours.py --ballots $(PEER_BALLOTS) \
+		--peers benchmarks/results/peers.json --out benchmarks/results/ours_vs_peers.json
+	$(BIN)/python benchmarks/render_performance.py
+
 clean:
-	rm -rf $(VENV) results outputs multirun .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-peers results outputs multirun .pytest_cache .mypy_cache .ruff_cache \
+		.hypothesis

@@ -445,24 +445,41 @@ def irv_kernel(starts, stops, cand_start, ranking, voted, lot_keys, counts, exha
         active = np.ones(n_k, dtype=np.bool_)
         local = np.zeros(n_k, dtype=np.int64)
         n_active = n_k
+        s0 = starts[c]
+        # where each ballot stands: its column in the ranking (-1 exhausted, -2 abstained)
+        at = np.empty(stops[c] - s0, dtype=np.int8)
+        exh = 0
+        for i in range(s0, stops[c]):
+            if voted[i] == 0:
+                at[i - s0] = -2
+            elif ranking[i, 0] < 0:
+                at[i - s0] = -1
+                exh += 1
+            else:
+                at[i - s0] = 0
+                local[ranking[i, 0]] += 1
         for rnd in range(n_k):
-            local[:] = 0
-            exh = 0
-            for i in range(starts[c], stops[c]):
-                if voted[i] == 0:
-                    continue
-                top = -1
-                for r in range(depth):
-                    s = ranking[i, r]
-                    if s < 0:
-                        break
-                    if active[s]:
-                        top = s
-                        break
-                if top < 0:
-                    exh += 1
-                else:
-                    local[top] += 1
+            if rnd > 0:
+                # move only the ballots of the candidate eliminated last round
+                gone = eliminated[c, rnd - 1]
+                for i in range(s0, stops[c]):
+                    col = at[i - s0]
+                    if col < 0 or ranking[i, col] != gone:
+                        continue
+                    nxt = -1
+                    for r in range(col + 1, depth):
+                        s = ranking[i, r]
+                        if s < 0:
+                            break
+                        if active[s]:
+                            nxt = r
+                            break
+                    at[i - s0] = nxt
+                    if nxt < 0:
+                        exh += 1
+                    else:
+                        local[ranking[i, nxt]] += 1
+                local[gone] = 0
             continuing = 0
             for k in range(n_k):
                 counts[c, rnd, k] = local[k]

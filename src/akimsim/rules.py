@@ -194,9 +194,12 @@ def gatekeeper(box: BallotBox, cfg: RuleConfig, c: int, first: np.ndarray, again
     return None
 
 
-def _score_rule(box: BallotBox, cfg: RuleConfig, scores: np.ndarray) -> list[ContestResult]:
+def _score_rule(box: BallotBox, cfg: RuleConfig, scores: np.ndarray,
+                first_counts: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                ) -> list[ContestResult]:
     """Shared by rules whose winner has the highest score (ties by lot)."""
-    first, against, ballots = first_preferences(box)
+    first, against, ballots = first_counts if first_counts is not None \
+        else first_preferences(box)
     out = []
     for c in range(box.n_contests):
         k0, k1 = int(box.cand_start[c]), int(box.cand_start[c + 1])
@@ -219,8 +222,8 @@ def _score_rule(box: BallotBox, cfg: RuleConfig, scores: np.ndarray) -> list[Con
 @register_rule(RuleName.plurality, full_ranking=False)
 def plurality(box: BallotBox, cfg: RuleConfig) -> list[ContestResult]:
     """Relative majority: the candidate with the most first preferences wins."""
-    first, _, _ = first_preferences(box)
-    return _score_rule(box, cfg, first)
+    counted = first_preferences(box)
+    return _score_rule(box, cfg, counted[0], counted)
 
 
 @register_rule(RuleName.two_round)
