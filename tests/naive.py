@@ -91,13 +91,14 @@ def tally(starts, stops, cand_start, choice_codes):
     return votes, against, ballots
 
 
-def unit_median(starts, stops, voter_xy):
+def unit_median(starts, stops, voter_xy, max_sample=1 << 62):
     out = np.full((len(starts), 2), np.nan)
     for u in range(len(starts)):
         s, e = int(starts[u]), int(stops[u])
+        stride = -(-(e - s) // max_sample) if e - s > max_sample else 1
         if e > s:
             for d in range(2):
-                col = sorted(float(voter_xy[i, d]) for i in range(s, e))
+                col = sorted(float(voter_xy[i, d]) for i in range(s, e, stride))
                 m = len(col)
                 out[u, d] = col[m // 2] if m % 2 else (col[m // 2 - 1] + col[m // 2]) / 2
     return out

@@ -83,11 +83,12 @@ def test_choice_and_tally_match_twins(b):
         assert votes[k0:k1].sum() + against[j] == ballots[j] <= b["stops"][j] - b["starts"][j]
 
 
-@given(batches())
-def test_unit_median_matches_twin(b):
+@given(batches(), st.sampled_from([1, 2, 3, 7, 1 << 40]))
+def test_unit_median_matches_twin(b, max_sample):
     out = np.zeros((len(b["starts"]), 2))
-    kernels.unit_median_kernel(b["starts"], b["stops"], b["xy"], out)
-    np.testing.assert_array_equal(out, naive.unit_median(b["starts"], b["stops"], b["xy"]))
+    kernels.unit_median_kernel(b["starts"], b["stops"], b["xy"], max_sample, out)
+    np.testing.assert_array_equal(
+        out, naive.unit_median(b["starts"], b["stops"], b["xy"], max_sample))
 
 
 def test_uniform_draws_match_twin_and_look_uniform():

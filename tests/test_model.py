@@ -234,3 +234,16 @@ def test_every_rule_runs_in_the_model_per_tier(rule):
         assert len(row.votes) == row.n_candidates
         assert 0 <= row.ballots <= row.electorate
     assert {a.unit for a in model.akim_of} == set(range(model.territory.n_units))
+
+
+def test_party_supporters_sum_up_the_hierarchy():
+    from akimsim.model import party_supporters
+
+    model = AkimModel(region_cfg(seed=2))
+    terr, pop = model.territory, model.population
+    counts = party_supporters(terr, pop, len(model.parties))
+    for u in range(terr.n_units):
+        s, e = terr.start[u], terr.stop[u]
+        codes = np.where(pop.party[s:e] < 0, len(model.parties), pop.party[s:e])
+        np.testing.assert_array_equal(counts[u], np.bincount(codes,
+                                                             minlength=len(model.parties) + 1))

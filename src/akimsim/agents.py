@@ -7,8 +7,9 @@ only a view onto one row, created for teaching-sized models.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import mesa
 import numpy as np
@@ -70,6 +71,47 @@ class Traits:
     party: int  # party index, -1 self-nominated / non-party
 
 
+class Person(Protocol):
+    """What appointers, deputies and offices read of a person seeking a post."""
+
+    @property
+    def candidate_id(self) -> int: ...
+
+    @property
+    def traits(self) -> Traits: ...
+
+    @property
+    def nomination(self) -> str: ...
+
+    @property
+    def record(self) -> float: ...
+
+    @property
+    def party(self) -> int: ...
+
+    @property
+    def platform(self) -> tuple[float, float]: ...
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A person on a shortlist that no vote is held on (not a Mesa agent): used when
+    an appointer fills a post alone, e.g. the first office holders or acting akims."""
+
+    candidate_id: int
+    traits: Traits
+    nomination: str = "appointer"
+    record: float = 0.0
+
+    @property
+    def party(self) -> int:
+        return self.traits.party
+
+    @property
+    def platform(self) -> tuple[float, float]:
+        return self.traits.x, self.traits.y
+
+
 class Candidate(mesa.Agent):
     """A person standing for akim in one contest.
 
@@ -105,7 +147,7 @@ class Appointer:
     party: int
     weights: AppointerBehaviour
 
-    def utility(self, candidates: list[Candidate], noise: np.ndarray) -> np.ndarray:
+    def utility(self, candidates: Sequence[Person], noise: np.ndarray) -> np.ndarray:
         """Appointer utility of each candidate (float64[K]); ``noise`` ~ N(0, 1)[K]."""
         w = self.weights
         loyalty = np.array([c.traits.loyalty for c in candidates])
@@ -114,7 +156,7 @@ class Appointer:
         return (w.loyalty_weight * loyalty + w.competence_weight * competence
                 + w.party_weight * same + w.noise * noise)
 
-    def rank(self, candidates: list[Candidate], noise: np.ndarray) -> np.ndarray:
+    def rank(self, candidates: Sequence[Person], noise: np.ndarray) -> np.ndarray:
         """Candidate slots from most to least preferred (stable on exact ties)."""
         return np.argsort(-self.utility(candidates, noise), kind="stable")
 
@@ -144,7 +186,7 @@ class Akim(mesa.Agent, Appointer):
     answers to: see :func:`accountability_focus`.
     """
 
-    def __init__(self, model: mesa.Model, unit: int, candidate: Candidate, year: int,
+    def __init__(self, model: mesa.Model, unit: int, candidate: Person, year: int,
                  regime: RegimeName, term_end: int, focus: float,
                  weights: AppointerBehaviour, acting: bool = False,
                  consecutive_terms: int = 1) -> None:

@@ -152,11 +152,12 @@ def tally_kernel(starts, stops, cand_start, choice, votes, against_all, ballots)
 
 
 @kernel
-def unit_median_kernel(starts, stops, voter_xy, out):  # type: ignore[no-untyped-def]
+def unit_median_kernel(starts, stops, voter_xy, max_sample, out):  # type: ignore[no-untyped-def]
     """Coordinate-wise median ideal point of each unit.
 
-    starts, stops: int64[U]; voter_xy: float32[N, 2]; out: float64[U, 2] (NaN for an
-    empty unit).
+    starts, stops: int64[U]; voter_xy: float32[N, 2]; max_sample: int64, units with
+    more voters use every ceil(n / max_sample)-th voter from the first (a systematic
+    sample); out: float64[U, 2] (NaN for an empty unit).
     """
     for u in prange(starts.shape[0]):
         s = starts[u]
@@ -165,11 +166,14 @@ def unit_median_kernel(starts, stops, voter_xy, out):  # type: ignore[no-untyped
             out[u, 0] = np.nan
             out[u, 1] = np.nan
             continue
-        m = e - s
+        stride = 1
+        if e - s > max_sample:
+            stride = (e - s + max_sample - 1) // max_sample
+        m = (e - s + stride - 1) // stride
         for d in range(2):
             col = np.empty(m, dtype=np.float64)
-            for i in range(s, e):
-                col[i - s] = voter_xy[i, d]
+            for j in range(m):
+                col[j] = voter_xy[s + j * stride, d]
             part = np.partition(col, m // 2)
             upper = part[m // 2]
             if m % 2 == 1:
@@ -659,3 +663,17 @@ def approval_tally_kernel(starts, stops, cand_start, approvals, voted, counts, e
         ballots[c] = cast
         for k in range(n_k):
             counts[k0 + k] = local[k]
+
+
+@kernel
+def party_count_kernel(unit_start, unit_count, party, out):  # type: ignore[no-untyped-def]
+    """Voters of each party among each unit's own voters.
+
+    unit_start, unit_count: int64[U]; party: int8[N] (-1 unattached); out:
+    int64[U, P + 1] zeroed, the last column counting unattached voters.
+    """
+    last = out.shape[1] - 1
+    for u in prange(unit_start.shape[0]):
+        for i in range(unit_start[u], unit_start[u] + unit_count[u]):
+            p = party[i]
+            out[u, last if p < 0 else p] += 1

@@ -25,11 +25,14 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from akimsim._jit import balanced
 from akimsim.agents import (
     Akim,
+    Applicant,
     Appointer,
     Candidate,
     Maslikhat,
+    Person,
     President,
     RegionalAkim,
     Voter,
@@ -45,6 +48,7 @@ from akimsim.config import (
     validate,
 )
 from akimsim.entry import Entrant, direct_entrants, shortlist
+from akimsim.kernels import party_count_kernel
 from akimsim.population import Population, build_population
 from akimsim.regimes import Contest, ContestOutcome, Direct, Regime, SelectionContext, get_regime
 from akimsim.streams import Purpose, Streams
@@ -56,6 +60,23 @@ REGIME_ORDER: tuple[RegimeName, ...] = (
     RegimeName.direct,
 )
 REGIME_CODE: dict[RegimeName, int] = {r: i for i, r in enumerate(REGIME_ORDER)}
+
+
+def party_supporters(territory: Territory, population: Population, n_parties: int
+                     ) -> np.ndarray:
+    """Voters attached to each party in each unit's whole electorate.
+
+    int64[U, P + 1], the last column the unattached: counted over each unit's own
+    voters by a kernel, then summed up the hierarchy (children follow parents).
+    """
+    counts = np.zeros((territory.n_units, n_parties + 1), dtype=np.int64)
+    with balanced():
+        party_count_kernel(territory.start, territory.own_voters, population.party, counts)
+    for u in range(territory.n_units - 1, -1, -1):  # per unit, not per voter
+        p = territory.parent[u]
+        if p >= 0:
+            counts[p] += counts[u]
+    return counts
 
 
 class AkimModel(mesa.Model):
@@ -108,6 +129,9 @@ class AkimModel(mesa.Model):
             if step.year < cfg.start_year:
                 self._apply_step(step, step.year)
 
+        # supporters of each party (last column: unattached) in each unit's electorate
+        self.party_supporters = party_supporters(self.territory, self.population,
+                                                 len(self.parties))
         # appointers and councils
         self.president = President(self, self.dominant, cfg.behaviour.appointers)
         self.maslikhats: dict[int, Maslikhat] = {}
@@ -179,8 +203,7 @@ class AkimModel(mesa.Model):
         rows = rng.integers(s, e, size=size)
         xy = pop.xy[rows].astype(np.float64)
         # seats: parties by their supporters' share, the dominant party boosted
-        counts = np.bincount(np.where(pop.party[s:e] < 0, len(self.parties), pop.party[s:e]),
-                             minlength=len(self.parties) + 1).astype(np.float64)
+        counts = self.party_supporters[unit].astype(np.float64)
         if self.dominant >= 0:
             counts[self.dominant] *= rules.dominant_seat_bonus
         probs = counts / counts.sum()
@@ -206,7 +229,7 @@ class AkimModel(mesa.Model):
         return accountability_focus(regime, party, self.dominant, b.appointers,
                                     b.voters.record_weight, b.voters.admin_support)
 
-    def _make_akim(self, unit: int, cand: Candidate, year: int, regime: RegimeName,
+    def _make_akim(self, unit: int, cand: Person, year: int, regime: RegimeName,
                    term_end: int, acting: bool) -> Akim:
         cls = RegionalAkim if self.tier_of(unit) == Tier.region else Akim
         return cls(self, unit, cand, year, regime, term_end, self._focus(regime, cand.party),
@@ -217,14 +240,12 @@ class AkimModel(mesa.Model):
         b = self.cfg.behaviour
         entrants = shortlist(rng, self.population.unit_median[unit], self.parties,
                              b.candidates, self.dominant, None)
-        cands = [self._candidate(unit, self.cfg.start_year - 1, e, None) for e in entrants]
-        order = self.appointer_of(unit).rank(cands, rng.standard_normal(len(cands)))
+        people = [Applicant(self._person_id(), e.traits, e.nomination) for e in entrants]
+        order = self.appointer_of(unit).rank(people, rng.standard_normal(len(people)))
         regime = RegimeName(self.cfg.regimes.initial)
-        akim = self._make_akim(unit, cands[int(order[0])], self.cfg.start_year - 1, regime,
-                               term_end, acting=False)
-        self.akim_of[unit] = akim
-        for c in cands:
-            c.remove()
+        self.akim_of[unit] = self._make_akim(unit, people[int(order[0])],
+                                             self.cfg.start_year - 1, regime, term_end,
+                                             acting=False)
 
     # ------------------------------------------------------------------ phases
 
@@ -411,14 +432,12 @@ class AkimModel(mesa.Model):
         rng = self.streams.generator(Purpose.candidates, year, unit, 1)
         entrants = shortlist(rng, self.population.unit_median[unit], self.parties,
                              b.candidates, self.dominant, None)
-        cands = [self._candidate(unit, year, e, None) for e in entrants]
-        order = self.appointer_of(unit).rank(cands, rng.standard_normal(len(cands)))
+        people = [Applicant(self._person_id(), e.traits, e.nomination) for e in entrants]
+        order = self.appointer_of(unit).rank(people, rng.standard_normal(len(people)))
         old = self.akim_of[unit]
-        self.akim_of[unit] = self._make_akim(unit, cands[int(order[0])], year,
+        self.akim_of[unit] = self._make_akim(unit, people[int(order[0])], year,
                                              RegimeName.appointment, term_end, acting=True)
         old.remove()
-        for c in cands:
-            c.remove()
 
     def record(self, year: int) -> None:
         """Record every office holder at the year's end (one row per unit), with the

@@ -26,7 +26,8 @@ class Population:
     space; ``party`` int8 party index (-1 unattached); ``strength`` float32 in [0, 1],
     how strongly an attached voter leans to the party; ``turnout_logit`` float32,
     the voter's propensity to vote on the logit scale. ``unit_median`` float64[U, 2]
-    is the coordinate-wise median ideal point of every unit's electorate.
+    is the coordinate-wise median ideal point of every unit's electorate (of a
+    systematic sample above :data:`MEDIAN_SAMPLE` voters).
     """
 
     home: np.ndarray
@@ -65,6 +66,10 @@ def unit_means(territory: Territory, behaviour: VoterBehaviour,
 
 
 BLOCK_VOTERS = 1 << 16
+#: Units with more voters than this (regions, big cities) take the median of a
+#: systematic sample of every k-th voter; with 262,144 voters or more in the sample
+#: it lies within about 0.005 voter_sd of the exact median.
+MEDIAN_SAMPLE = 1 << 18
 
 
 def voter_blocks(unit_start: np.ndarray, unit_count: np.ndarray,
@@ -119,6 +124,6 @@ def build_population(
                       region_shift[territory.region].astype(np.float64), np.cumsum(shares),
                       platforms, params, streams.kernel_key(Purpose.population, 1), xy, party,
                       strength, logit)
-        unit_median_kernel(territory.start, territory.stop, xy, median)
+        unit_median_kernel(territory.start, territory.stop, xy, MEDIAN_SAMPLE, median)
     return Population(home=home, xy=xy, party=party, strength=strength,
                       turnout_logit=logit, unit_median=median)

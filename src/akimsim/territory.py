@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from akimsim.config import TerritoryConfig, TerritorySource, Tier
 
@@ -99,7 +99,7 @@ def _split_by_spread(total: int, n: int, spread: float) -> np.ndarray:
     """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    z = norm.ppf((np.arange(n) + 0.5) / n)
+    z = ndtri((np.arange(n) + 0.5) / n)
     weights = np.exp(spread * z)
     base = 1 if total >= n else 0
     rest = total - base * n
