@@ -44,6 +44,40 @@ def turnout(starts, stops, turnout_logit, logit_shift, keys, n):
     return out
 
 
+def base_utilities(i, k0, n_k, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+                   voter_strength, w_dist, w_party):
+    us = []
+    for k in range(n_k):
+        dx = float(voter_xy[i, 0]) - float(cand_xy[k0 + k, 0])
+        dy = float(voter_xy[i, 1]) - float(cand_xy[k0 + k, 1])
+        u = float(cand_valence[k0 + k]) - w_dist * (dx * dx + dy * dy)
+        if voter_party[i] >= 0 and voter_party[i] == cand_party[k0 + k]:
+            u += w_party * float(voter_strength[i])
+        us.append(u)
+    return us
+
+
+def pick_option(util, alive, noise, draw):
+    """Plackett-Luce pick among alive options (listing order); -1 if none."""
+    live = [j for j in range(len(util)) if alive[j]]
+    if not live:
+        return -1
+    top = max(util[j] for j in live)
+    best = next(j for j in live if util[j] == top)
+    if noise <= 0.0:
+        return best
+    total = 0.0
+    for j in live:
+        total += math.exp((util[j] - top) / noise)
+    target = draw * total
+    acc = 0.0
+    for j in live:
+        acc += math.exp((util[j] - top) / noise)
+        if acc > target:
+            return j
+    return live[-1]
+
+
 def choice(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy,
            voter_party, voter_strength, voted, weights, keys, n):
     w_dist, w_party, noise, against_u = (float(w) for w in weights)
@@ -55,22 +89,12 @@ def choice(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_x
             if not voted[i]:
                 out[i] = -2
                 continue
-            options = []  # (utility, code) in listing order
-            if math.isfinite(against_u):
-                options.append((against_u + noise * gumbel(key, i, 0), -1))
-            for k in range(k1 - k0):
-                dx = float(voter_xy[i, 0]) - float(cand_xy[k0 + k, 0])
-                dy = float(voter_xy[i, 1]) - float(cand_xy[k0 + k, 1])
-                u = float(cand_valence[k0 + k]) - w_dist * (dx * dx + dy * dy)
-                if voter_party[i] >= 0 and voter_party[i] == cand_party[k0 + k]:
-                    u += w_party * float(voter_strength[i])
-                u += noise * gumbel(key, i, k + 1)
-                options.append((u, k))
-            if not options:
-                out[i] = -2
-                continue
-            best_u = max(u for u, _ in options)
-            out[i] = next(code for u, code in options if u == best_u)
+            util = [against_u if math.isfinite(against_u) else 0.0] + base_utilities(
+                i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+                voter_strength, w_dist, w_party)
+            alive = [math.isfinite(against_u)] + [True] * (k1 - k0)
+            j = pick_option(util, alive, noise, uniform01(key, i, 0))
+            out[i] = -2 if j < 0 else j - 1
     return out
 
 
@@ -261,18 +285,23 @@ def utilities(i, k0, n_k, cand_xy, cand_valence, cand_party, voter_xy, voter_par
 
 def rank(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
          voter_strength, voted, weights, keys, n, depth):
+    w_dist, w_party, noise, against_u = (float(w) for w in weights)
     out = np.full((n, depth), -1, dtype=np.int8)
     for c in range(len(starts)):
         k0, k1 = int(cand_start[c]), int(cand_start[c + 1])
         for i in range(int(starts[c]), int(stops[c])):
             if not voted[i]:
                 continue
-            floor, us = utilities(i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy,
-                                  voter_party, voter_strength, weights, int(keys[c]))
-            ranked = sorted((k for k in range(k1 - k0) if us[k] > floor),
-                            key=lambda k: (-us[k], k))
-            for r, k in enumerate(ranked[:depth]):
-                out[i, r] = k
+            util = [against_u if math.isfinite(against_u) else 0.0] + base_utilities(
+                i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+                voter_strength, w_dist, w_party)
+            alive = [math.isfinite(against_u)] + [True] * (k1 - k0)
+            for r in range(min(depth, k1 - k0)):
+                j = pick_option(util, alive, noise, uniform01(int(keys[c]), i, r))
+                if j <= 0:
+                    break
+                out[i, r] = j - 1
+                alive[j] = False
     return out
 
 

@@ -69,12 +69,55 @@ def turnout_kernel(starts, stops, turnout_logit, logit_shift, keys, out):  # typ
             out[i] = np.uint8(1) if uniform01(key, i, TURNOUT_CHANNEL) < p else np.uint8(0)
 
 
+@helper
+def base_utility(cand_xy, cand_valence, cand_party, j, vx, vy, vp, strength, w_dist, w_party):  # type: ignore[no-untyped-def]
+    """Deterministic utility of candidate row ``j`` for a voter at (vx, vy)."""
+    dx = vx - cand_xy[j, 0]
+    dy = vy - cand_xy[j, 1]
+    u = cand_valence[j] - w_dist * (dx * dx + dy * dy)
+    if vp >= 0 and vp == cand_party[j]:
+        u += w_party * strength
+    return u
+
+
+@helper
+def pick_option(util, alive, n_opt, noise, draw):  # type: ignore[no-untyped-def]
+    """Pick one of the alive options 0..n_opt-1 by a logit (Plackett-Luce) draw.
+
+    P(j) = exp(util[j] / noise) / sum over alive options; ``draw`` in (0, 1) picks by
+    the cumulative weights in listing order. With noise 0, the best option (ties to
+    the first listed). Returns -1 when no option is alive.
+    """
+    top = -np.inf
+    best = -1
+    for j in range(n_opt):
+        if alive[j] and (best < 0 or util[j] > top):
+            top = util[j]
+            best = j
+    if best < 0 or noise <= 0.0:
+        return best
+    total = 0.0
+    for j in range(n_opt):
+        if alive[j]:
+            total += np.exp((util[j] - top) / noise)
+    target = draw * total
+    acc = 0.0
+    last = best
+    for j in range(n_opt):
+        if alive[j]:
+            acc += np.exp((util[j] - top) / noise)
+            last = j
+            if acc > target:
+                return j
+    return last
+
+
 @kernel
 def choice_kernel(  # type: ignore[no-untyped-def]
     starts, stops, cand_start, cand_xy, cand_valence, cand_party,
     voter_xy, voter_party, voter_strength, voted, weights, keys, out,
 ):
-    """Each voter who turned out picks the option of highest utility.
+    """Each voter who turned out marks one option: a logit choice.
 
     starts, stops: int64[C]; cand_start: int64[C+1] candidate offsets;
     cand_xy: float64[K, 2] platforms; cand_valence: float64[K] (competence, record,
@@ -85,10 +128,12 @@ def choice_kernel(  # type: ignore[no-untyped-def]
     drop the line); keys: uint64[C]; out: int16[N] gets the candidate's slot within
     its contest, -1 for "against all" or -2 for abstention.
 
-    Utility of candidate k for voter i: valence_k - w_d * |x_i - p_k|^2
-    + w_p * strength_i * [party_i == party_k] + noise * Gumbel(i, k + 1); of
-    "against all": its utility + noise * Gumbel(i, 0). Exact ties go to the option
-    listed first ("against all", then candidates in slot order).
+    Deterministic utility of candidate k: valence_k - w_d * |x_i - p_k|^2
+    + w_p * strength_i * [party_i == party_k]; of "against all": its utility. The
+    voter picks option j with probability exp(v_j / noise) / sum_j' exp(v_j' / noise)
+    (the same law as adding Gumbel noise of scale ``noise`` and taking the best),
+    using the uniform draw of channel 0. With noise 0 the best option wins, ties to
+    the option listed first ("against all", then slots).
     """
     w_dist = weights[0]
     w_party = weights[1]
@@ -99,6 +144,10 @@ def choice_kernel(  # type: ignore[no-untyped-def]
         key = keys[c]
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
+        util = np.empty(n_k + 1, dtype=np.float64)
+        alive = np.ones(n_k + 1, dtype=np.bool_)
+        alive[0] = has_against
+        util[0] = against_u if has_against else 0.0
         for i in range(starts[c], stops[c]):
             if voted[i] == 0:
                 out[i] = ABSTAIN
@@ -107,23 +156,14 @@ def choice_kernel(  # type: ignore[no-untyped-def]
             vy = np.float64(voter_xy[i, 1])
             vp = voter_party[i]
             strength = np.float64(voter_strength[i])
-            best = AGAINST_ALL
-            best_u = -np.inf
-            if has_against:
-                best_u = against_u + noise * gumbel(key, i, np.uint64(0))
             for k in range(n_k):
-                dx = vx - cand_xy[k0 + k, 0]
-                dy = vy - cand_xy[k0 + k, 1]
-                u = cand_valence[k0 + k] - w_dist * (dx * dx + dy * dy)
-                if vp >= 0 and vp == cand_party[k0 + k]:
-                    u += w_party * strength
-                u += noise * gumbel(key, i, np.uint64(k + 1))
-                if u > best_u:
-                    best = np.int16(k)
-                    best_u = u
-            if n_k == 0 and not has_against:
-                best = ABSTAIN  # nothing on the ballot: counted as not voting
-            out[i] = best
+                util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
+                                           vp, strength, w_dist, w_party)
+            j = pick_option(util, alive, n_k + 1, noise, uniform01(key, i, np.uint64(0)))
+            if j < 0:
+                out[i] = ABSTAIN  # nothing on the ballot: counted as not voting
+            else:
+                out[i] = np.int16(j - 1)
 
 
 @kernel
@@ -297,12 +337,14 @@ def rank_kernel(  # type: ignore[no-untyped-def]
 ):
     """Sincere ranking of the candidates each voter prefers to "against all".
 
-    Arguments as in :func:`choice_kernel`, with the same utilities and the same
-    draws, so ``out[i, 0]`` equals that kernel's choice. out: int8[N, R] gets, for
-    each voter of a contest, the slots of the candidates whose utility exceeds that
-    of "against all", best first (exact ties: lower slot first), cut at R columns and
-    padded with -1; a voter who did not vote, or prefers "against all" to everyone,
-    gets a row of -1 (tell them apart by ``voted``).
+    Arguments as in :func:`choice_kernel`. Each voter draws a Plackett-Luce order of
+    the options (candidates and "against all") with weights exp(v_j / noise): pick
+    one by the uniform of channel r (as :func:`choice_kernel` does for r = 0), drop
+    it, repeat; the ranking stops at "against all". So ``out[i, 0]`` equals the
+    choice kernel's mark, and the law is that of sorting utilities perturbed by
+    Gumbel noise. out: int8[N, R] gets the candidates' slots, best first, cut at R
+    columns and padded with -1; a voter who did not vote, or puts "against all"
+    first, gets a row of -1 (tell them apart by ``voted``).
     """
     w_dist = weights[0]
     w_party = weights[1]
@@ -314,39 +356,29 @@ def rank_kernel(  # type: ignore[no-untyped-def]
         key = keys[c]
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
-        util = np.empty(max(n_k, 1), dtype=np.float64)
-        order = np.empty(max(n_k, 1), dtype=np.int64)
+        util = np.empty(n_k + 1, dtype=np.float64)
+        alive = np.empty(n_k + 1, dtype=np.bool_)
+        util[0] = against_u if has_against else 0.0
         for i in range(starts[c], stops[c]):
             for r in range(depth):
                 out[i, r] = -1
             if voted[i] == 0:
                 continue
-            floor = -np.inf
-            if has_against:
-                floor = against_u + noise * gumbel(key, i, np.uint64(0))
             vx = np.float64(voter_xy[i, 0])
             vy = np.float64(voter_xy[i, 1])
             vp = voter_party[i]
             strength = np.float64(voter_strength[i])
-            m = 0
+            alive[0] = has_against
             for k in range(n_k):
-                dx = vx - cand_xy[k0 + k, 0]
-                dy = vy - cand_xy[k0 + k, 1]
-                u = cand_valence[k0 + k] - w_dist * (dx * dx + dy * dy)
-                if vp >= 0 and vp == cand_party[k0 + k]:
-                    u += w_party * strength
-                u += noise * gumbel(key, i, np.uint64(k + 1))
-                if u > floor:
-                    j = m
-                    while j > 0 and util[j - 1] < u:
-                        util[j] = util[j - 1]
-                        order[j] = order[j - 1]
-                        j -= 1
-                    util[j] = u
-                    order[j] = k
-                    m += 1
-            for r in range(min(m, depth)):
-                out[i, r] = np.int8(order[r])
+                alive[k + 1] = True
+                util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
+                                           vp, strength, w_dist, w_party)
+            for r in range(min(depth, n_k)):
+                j = pick_option(util, alive, n_k + 1, noise, uniform01(key, i, np.uint64(r)))
+                if j <= 0:
+                    break
+                out[i, r] = np.int8(j - 1)
+                alive[j] = False
 
 
 @kernel
