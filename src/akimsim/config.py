@@ -131,7 +131,7 @@ class VoterBehaviour:
     partisanship_logit_sd: float = 1.0
     # turnout propensity on the logit scale ~ N(mean, sd) per voter, plus a shift per
     # region; assumption (mean propensity about 0.66 before the tier's salience)
-    propensity_logit_mean: float = 0.8
+    propensity_logit_mean: float = 0.9
     propensity_logit_sd: float = 1.0
     region_turnout_sd: float = 0.4  # logit sd across regions (66.5-90.9 % in 2021); assumption
     # logit turnout shift by tier of the contest: local races mobilise more; assumption
