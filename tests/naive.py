@@ -57,22 +57,36 @@ def base_utilities(i, k0, n_k, cand_xy, cand_valence, cand_party, voter_xy, vote
     return us
 
 
-def pick_option(util, alive, noise, draw):
-    """Plackett-Luce pick among alive options (listing order); -1 if none."""
+def logit_weights(util, alive, noise):
+    live = [j for j in range(len(util)) if alive[j]]
+    w = [0.0] * len(util)
+    if not live:
+        return w
+    top = max(util[j] for j in live)
+    best = next(j for j in live if util[j] == top)
+    for j in live:
+        if noise > 0.0:
+            w[j] = math.exp((util[j] - top) / noise)
+    if noise <= 0.0:
+        w[best] = 1.0
+    return w
+
+
+def pick_option(util, weight, alive, draw):
+    """Pick among alive options by cumulative weights; -1 if none."""
     live = [j for j in range(len(util)) if alive[j]]
     if not live:
         return -1
-    top = max(util[j] for j in live)
-    best = next(j for j in live if util[j] == top)
-    if noise <= 0.0:
-        return best
     total = 0.0
     for j in live:
-        total += math.exp((util[j] - top) / noise)
+        total += weight[j]
+    best = max(live, key=lambda j: (util[j], -j))
+    if total <= 0.0:
+        return best
     target = draw * total
     acc = 0.0
     for j in live:
-        acc += math.exp((util[j] - top) / noise)
+        acc += weight[j]
         if acc > target:
             return j
     return live[-1]
@@ -89,11 +103,12 @@ def choice(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_x
             if not voted[i]:
                 out[i] = -2
                 continue
-            util = [against_u if math.isfinite(against_u) else 0.0] + base_utilities(
+            util = [against_u if math.isfinite(against_u) else 0.0, *base_utilities(
                 i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
-                voter_strength, w_dist, w_party)
-            alive = [math.isfinite(against_u)] + [True] * (k1 - k0)
-            j = pick_option(util, alive, noise, uniform01(key, i, 0))
+                voter_strength, w_dist, w_party)]
+            alive = [math.isfinite(against_u), *([True] * (k1 - k0))]
+            weight = logit_weights(util, alive, noise)
+            j = pick_option(util, weight, alive, uniform01(key, i, 0))
             out[i] = -2 if j < 0 else j - 1
     return out
 
@@ -292,12 +307,13 @@ def rank(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy,
         for i in range(int(starts[c]), int(stops[c])):
             if not voted[i]:
                 continue
-            util = [against_u if math.isfinite(against_u) else 0.0] + base_utilities(
+            util = [against_u if math.isfinite(against_u) else 0.0, *base_utilities(
                 i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
-                voter_strength, w_dist, w_party)
-            alive = [math.isfinite(against_u)] + [True] * (k1 - k0)
+                voter_strength, w_dist, w_party)]
+            alive = [math.isfinite(against_u), *([True] * (k1 - k0))]
+            weight = logit_weights(util, alive, noise)
             for r in range(min(depth, k1 - k0)):
-                j = pick_option(util, alive, noise, uniform01(int(keys[c]), i, r))
+                j = pick_option(util, weight, alive, uniform01(int(keys[c]), i, r))
                 if j <= 0:
                     break
                 out[i, r] = j - 1

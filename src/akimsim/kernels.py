@@ -81,31 +81,44 @@ def base_utility(cand_xy, cand_valence, cand_party, j, vx, vy, vp, strength, w_d
 
 
 @helper
-def pick_option(util, alive, n_opt, noise, draw):  # type: ignore[no-untyped-def]
-    """Pick one of the alive options 0..n_opt-1 by a logit (Plackett-Luce) draw.
-
-    P(j) = exp(util[j] / noise) / sum over alive options; ``draw`` in (0, 1) picks by
-    the cumulative weights in listing order. With noise 0, the best option (ties to
-    the first listed). Returns -1 when no option is alive.
-    """
+def logit_weights(util, alive, n_opt, noise, out):  # type: ignore[no-untyped-def]
+    """Fill out[j] = exp((util[j] - max) / noise) for alive options (0 for the others;
+    with noise 0, 1 for the first best option and 0 elsewhere)."""
     top = -np.inf
     best = -1
     for j in range(n_opt):
         if alive[j] and (best < 0 or util[j] > top):
             top = util[j]
             best = j
-    if best < 0 or noise <= 0.0:
-        return best
+    for j in range(n_opt):
+        out[j] = 0.0
+        if alive[j] and noise > 0.0:
+            out[j] = np.exp((util[j] - top) / noise)
+    if best >= 0 and noise <= 0.0:
+        out[best] = 1.0
+
+
+@helper
+def pick_option(util, weight, alive, n_opt, draw):  # type: ignore[no-untyped-def]
+    """Pick one alive option with probability weight[j] / (sum of alive weights), by
+    the uniform ``draw`` on the cumulative weights in listing order; if every alive
+    weight is 0 (underflow), the alive option of highest utility (first listed on
+    ties). Returns -1 when no option is alive."""
     total = 0.0
+    best = -1
     for j in range(n_opt):
         if alive[j]:
-            total += np.exp((util[j] - top) / noise)
+            total += weight[j]
+            if best < 0 or util[j] > util[best]:
+                best = j
+    if best < 0 or total <= 0.0:
+        return best
     target = draw * total
     acc = 0.0
     last = best
     for j in range(n_opt):
         if alive[j]:
-            acc += np.exp((util[j] - top) / noise)
+            acc += weight[j]
             last = j
             if acc > target:
                 return j
@@ -145,6 +158,7 @@ def choice_kernel(  # type: ignore[no-untyped-def]
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
         util = np.empty(n_k + 1, dtype=np.float64)
+        weight = np.empty(n_k + 1, dtype=np.float64)
         alive = np.ones(n_k + 1, dtype=np.bool_)
         alive[0] = has_against
         util[0] = against_u if has_against else 0.0
@@ -159,7 +173,8 @@ def choice_kernel(  # type: ignore[no-untyped-def]
             for k in range(n_k):
                 util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
                                            vp, strength, w_dist, w_party)
-            j = pick_option(util, alive, n_k + 1, noise, uniform01(key, i, np.uint64(0)))
+            logit_weights(util, alive, n_k + 1, noise, weight)
+            j = pick_option(util, weight, alive, n_k + 1, uniform01(key, i, np.uint64(0)))
             if j < 0:
                 out[i] = ABSTAIN  # nothing on the ballot: counted as not voting
             else:
@@ -177,18 +192,16 @@ def tally_kernel(starts, stops, cand_start, choice, votes, against_all, ballots)
     for c in prange(starts.shape[0]):
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
-        local = np.zeros(n_k + 1, dtype=np.int64)
-        cast = 0
+        # four interleaved histograms (column ch + 2: abstained, against all, slots)
+        # so consecutive increments of one count do not wait on each other
+        local = np.zeros((4, n_k + 2), dtype=np.int64)
         for i in range(starts[c], stops[c]):
-            ch = choice[i]
-            if ch == ABSTAIN:
-                continue
-            cast += 1
-            local[ch + 1] += 1
-        against_all[c] = local[0]
-        ballots[c] = cast
+            local[i & 3, choice[i] + 2] += 1
+        total = local[0] + local[1] + local[2] + local[3]
+        against_all[c] = total[1]
+        ballots[c] = (stops[c] - starts[c]) - total[0]
         for k in range(n_k):
-            votes[k0 + k] = local[k + 1]
+            votes[k0 + k] = total[k + 2]
 
 
 @kernel
@@ -357,6 +370,7 @@ def rank_kernel(  # type: ignore[no-untyped-def]
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
         util = np.empty(n_k + 1, dtype=np.float64)
+        weight = np.empty(n_k + 1, dtype=np.float64)
         alive = np.empty(n_k + 1, dtype=np.bool_)
         util[0] = against_u if has_against else 0.0
         for i in range(starts[c], stops[c]):
@@ -373,8 +387,9 @@ def rank_kernel(  # type: ignore[no-untyped-def]
                 alive[k + 1] = True
                 util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
                                            vp, strength, w_dist, w_party)
+            logit_weights(util, alive, n_k + 1, noise, weight)
             for r in range(min(depth, n_k)):
-                j = pick_option(util, alive, n_k + 1, noise, uniform01(key, i, np.uint64(r)))
+                j = pick_option(util, weight, alive, n_k + 1, uniform01(key, i, np.uint64(r)))
                 if j <= 0:
                     break
                 out[i, r] = np.int8(j - 1)
@@ -442,17 +457,15 @@ def first_preference_kernel(starts, stops, cand_start, ranking, voted, votes, ag
     for c in prange(starts.shape[0]):
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
-        local = np.zeros(n_k + 1, dtype=np.int64)
-        cast = 0
+        # four interleaved histograms; column 0 abstained, 1 against all, 2.. slots
+        local = np.zeros((4, n_k + 2), dtype=np.int64)
         for i in range(starts[c], stops[c]):
-            if voted[i] == 0:
-                continue
-            cast += 1
-            local[ranking[i, 0] + 1] += 1
-        against_all[c] = local[0]
-        ballots[c] = cast
+            local[i & 3, (ranking[i, 0] + 2) * voted[i]] += 1
+        total = local[0] + local[1] + local[2] + local[3]
+        against_all[c] = total[1]
+        ballots[c] = (stops[c] - starts[c]) - total[0]
         for k in range(n_k):
-            votes[k0 + k] = local[k + 1]
+            votes[k0 + k] = total[k + 2]
 
 
 @kernel
