@@ -31,10 +31,6 @@ def uniform01(key: int, row: int, channel: int) -> float:
     return ((z >> 11) + 0.5) / 9007199254740992.0
 
 
-def gumbel(key: int, row: int, channel: int) -> float:
-    return -math.log(-math.log(uniform01(key, row, channel)))
-
-
 def turnout(starts, stops, turnout_logit, logit_shift, keys, n):
     out = np.zeros(n, dtype=np.uint8)
     for c in range(len(starts)):
@@ -282,22 +278,6 @@ def approval(masks, k, key):
     return best(counts, range(k), key), [counts]
 
 
-def utilities(i, k0, n_k, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
-              voter_strength, weights, key):
-    w_dist, w_party, noise, against_u = (float(w) for w in weights)
-    floor = against_u + noise * gumbel(key, i, 0) if math.isfinite(against_u) else -math.inf
-    us = []
-    for k in range(n_k):
-        dx = float(voter_xy[i, 0]) - float(cand_xy[k0 + k, 0])
-        dy = float(voter_xy[i, 1]) - float(cand_xy[k0 + k, 1])
-        u = float(cand_valence[k0 + k]) - w_dist * (dx * dx + dy * dy)
-        if voter_party[i] >= 0 and voter_party[i] == cand_party[k0 + k]:
-            u += w_party * float(voter_strength[i])
-        u += noise * gumbel(key, i, k + 1)
-        us.append(u)
-    return floor, us
-
-
 def rank(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
          voter_strength, voted, weights, keys, n, depth):
     w_dist, w_party, noise, against_u = (float(w) for w in weights)
@@ -323,14 +303,28 @@ def rank(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy,
 
 def approve(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy,
             voter_party, voter_strength, voted, weights, keys, margin, n):
+    """Approve the first of the ranking and every ranked candidate within margin of it."""
+    w_dist, w_party, noise, against_u = (float(w) for w in weights)
     out = np.zeros(n, dtype=np.uint32)
     for c in range(len(starts)):
         k0, k1 = int(cand_start[c]), int(cand_start[c + 1])
         for i in range(int(starts[c]), int(stops[c])):
-            if not voted[i] or k1 == k0:
+            if not voted[i]:
                 continue
-            floor, us = utilities(i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy,
-                                  voter_party, voter_strength, weights, int(keys[c]))
-            top = max(us)
-            out[i] = sum(1 << k for k in range(k1 - k0) if us[k] > floor and us[k] >= top - margin)
+            util = [against_u if math.isfinite(against_u) else 0.0, *base_utilities(
+                i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+                voter_strength, w_dist, w_party)]
+            alive = [math.isfinite(against_u), *([True] * (k1 - k0))]
+            weight = logit_weights(util, alive, noise)
+            ranked = []
+            for r in range(k1 - k0):
+                j = pick_option(util, weight, alive, uniform01(int(keys[c]), i, r))
+                if j <= 0:
+                    break
+                ranked.append(j)
+                alive[j] = False
+            if ranked:
+                first = util[ranked[0]]
+                out[i] = sum(1 << (j - 1) for r, j in enumerate(ranked)
+                             if r == 0 or util[j] >= first - margin)
     return out

@@ -186,6 +186,12 @@ def test_rank_and_approval_kernels_match_twins(b, depth, margin):
     approvals = np.zeros(b["n"], dtype=np.uint32)
     kernels.approval_kernel(*args, margin, approvals)
     np.testing.assert_array_equal(approvals, naive.approve(*args, margin, b["n"]))
+    # approval ballots agree with the rankings: nobody approved exactly when the
+    # ranking is empty, and the first preference is always approved
+    assert np.array_equal(approvals == 0, ranking[:, 0] < 0)
+    firsts = ranking[:, 0]
+    has = firsts >= 0
+    assert np.all((approvals[has] >> firsts[has].astype(np.uint32)) & 1 == 1)
     # the first preference is the single-mark choice: same utilities, same draws
     choice = np.full(b["n"], -3, dtype=np.int16)
     kernels.choice_kernel(*args, choice)

@@ -47,12 +47,6 @@ def uniform01(key: np.uint64, row: int, channel: np.uint64) -> float:
     return (float(z >> _S11) + 0.5) * _TWO_M53
 
 
-@helper
-def gumbel(key: np.uint64, row: int, channel: np.uint64) -> float:
-    """A standard Gumbel draw determined by (key, row, channel)."""
-    return -np.log(-np.log(uniform01(key, row, channel)))
-
-
 @kernel
 def turnout_kernel(starts, stops, turnout_logit, logit_shift, keys, out):  # type: ignore[no-untyped-def]
     """Decide who turns out.
@@ -401,11 +395,14 @@ def approval_kernel(  # type: ignore[no-untyped-def]
     starts, stops, cand_start, cand_xy, cand_valence, cand_party,
     voter_xy, voter_party, voter_strength, voted, weights, keys, margin, out,
 ):
-    """Approval ballots: each voter approves every candidate preferred to "against
-    all" whose utility is within ``margin`` of the voter's favourite.
+    """Approval ballots consistent with the rankings of :func:`rank_kernel`.
 
-    Same utilities and draws as :func:`rank_kernel`; out: uint32[N] bit k set when
-    candidate slot k is approved (at most 32 candidates), 0 for non-voters.
+    Each voter draws the same Plackett-Luce order as in :func:`rank_kernel` (same
+    draws), cut at "against all", and approves the first candidate of it and every
+    other candidate of it whose deterministic utility is within ``margin`` of the
+    first's. So a voter approves nobody exactly when "against all" comes first, and
+    always approves the first preference. out: uint32[N], bit k set when candidate
+    slot k is approved (at most 32 candidates), 0 for non-voters.
     """
     w_dist = weights[0]
     w_party = weights[1]
@@ -416,33 +413,35 @@ def approval_kernel(  # type: ignore[no-untyped-def]
         key = keys[c]
         k0 = cand_start[c]
         n_k = cand_start[c + 1] - k0
-        util = np.empty(max(n_k, 1), dtype=np.float64)
+        util = np.empty(n_k + 1, dtype=np.float64)
+        weight = np.empty(n_k + 1, dtype=np.float64)
+        alive = np.empty(n_k + 1, dtype=np.bool_)
+        util[0] = against_u if has_against else 0.0
         for i in range(starts[c], stops[c]):
             out[i] = np.uint32(0)
             if voted[i] == 0:
                 continue
-            floor = -np.inf
-            if has_against:
-                floor = against_u + noise * gumbel(key, i, np.uint64(0))
             vx = np.float64(voter_xy[i, 0])
             vy = np.float64(voter_xy[i, 1])
             vp = voter_party[i]
             strength = np.float64(voter_strength[i])
-            top = -np.inf
+            alive[0] = has_against
             for k in range(n_k):
-                dx = vx - cand_xy[k0 + k, 0]
-                dy = vy - cand_xy[k0 + k, 1]
-                u = cand_valence[k0 + k] - w_dist * (dx * dx + dy * dy)
-                if vp >= 0 and vp == cand_party[k0 + k]:
-                    u += w_party * strength
-                u += noise * gumbel(key, i, np.uint64(k + 1))
-                util[k] = u
-                if u > top:
-                    top = u
+                alive[k + 1] = True
+                util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
+                                           vp, strength, w_dist, w_party)
+            logit_weights(util, alive, n_k + 1, noise, weight)
             mask = np.uint32(0)
-            for k in range(n_k):
-                if util[k] > floor and util[k] >= top - margin:
-                    mask |= np.uint32(1) << np.uint32(k)
+            first_u = 0.0
+            for r in range(n_k):
+                j = pick_option(util, weight, alive, n_k + 1, uniform01(key, i, np.uint64(r)))
+                if j <= 0:
+                    break
+                if r == 0:
+                    first_u = util[j]
+                if r == 0 or util[j] >= first_u - margin:
+                    mask |= np.uint32(1) << np.uint32(j - 1)
+                alive[j] = False
             out[i] = mask
 
 
