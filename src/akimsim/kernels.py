@@ -75,6 +75,23 @@ def base_utility(cand_xy, cand_valence, cand_party, j, vx, vy, vp, strength, w_d
 
 
 @helper
+def voter_options(cand_xy, cand_valence, cand_party, k0, n_k, voter_xy, voter_party,  # type: ignore[no-untyped-def]
+                  voter_strength, i, w_dist, w_party, has_against, util, alive):
+    """Fill voter ``i``'s options: slot 0 "against all" (alive if on the ballot;
+    ``util[0]`` is set by the caller), slots 1..n_k the contest's candidates with
+    their deterministic utilities, all alive."""
+    vx = np.float64(voter_xy[i, 0])
+    vy = np.float64(voter_xy[i, 1])
+    vp = voter_party[i]
+    strength = np.float64(voter_strength[i])
+    alive[0] = has_against
+    for k in range(n_k):
+        alive[k + 1] = True
+        util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy, vp,
+                                   strength, w_dist, w_party)
+
+
+@helper
 def logit_weights(util, alive, n_opt, noise, out):  # type: ignore[no-untyped-def]
     """Fill out[j] = exp((util[j] - max) / noise) for alive options (0 for the others;
     with noise 0, 1 for the first best option and 0 elsewhere)."""
@@ -160,13 +177,8 @@ def choice_kernel(  # type: ignore[no-untyped-def]
             if voted[i] == 0:
                 out[i] = ABSTAIN
                 continue
-            vx = np.float64(voter_xy[i, 0])
-            vy = np.float64(voter_xy[i, 1])
-            vp = voter_party[i]
-            strength = np.float64(voter_strength[i])
-            for k in range(n_k):
-                util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
-                                           vp, strength, w_dist, w_party)
+            voter_options(cand_xy, cand_valence, cand_party, k0, n_k, voter_xy, voter_party,
+                          voter_strength, i, w_dist, w_party, has_against, util, alive)
             logit_weights(util, alive, n_k + 1, noise, weight)
             j = pick_option(util, weight, alive, n_k + 1, uniform01(key, i, np.uint64(0)))
             if j < 0:
@@ -372,15 +384,8 @@ def rank_kernel(  # type: ignore[no-untyped-def]
                 out[i, r] = -1
             if voted[i] == 0:
                 continue
-            vx = np.float64(voter_xy[i, 0])
-            vy = np.float64(voter_xy[i, 1])
-            vp = voter_party[i]
-            strength = np.float64(voter_strength[i])
-            alive[0] = has_against
-            for k in range(n_k):
-                alive[k + 1] = True
-                util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
-                                           vp, strength, w_dist, w_party)
+            voter_options(cand_xy, cand_valence, cand_party, k0, n_k, voter_xy, voter_party,
+                          voter_strength, i, w_dist, w_party, has_against, util, alive)
             logit_weights(util, alive, n_k + 1, noise, weight)
             for r in range(min(depth, n_k)):
                 j = pick_option(util, weight, alive, n_k + 1, uniform01(key, i, np.uint64(r)))
@@ -421,15 +426,8 @@ def approval_kernel(  # type: ignore[no-untyped-def]
             out[i] = np.uint32(0)
             if voted[i] == 0:
                 continue
-            vx = np.float64(voter_xy[i, 0])
-            vy = np.float64(voter_xy[i, 1])
-            vp = voter_party[i]
-            strength = np.float64(voter_strength[i])
-            alive[0] = has_against
-            for k in range(n_k):
-                alive[k + 1] = True
-                util[k + 1] = base_utility(cand_xy, cand_valence, cand_party, k0 + k, vx, vy,
-                                           vp, strength, w_dist, w_party)
+            voter_options(cand_xy, cand_valence, cand_party, k0, n_k, voter_xy, voter_party,
+                          voter_strength, i, w_dist, w_party, has_against, util, alive)
             logit_weights(util, alive, n_k + 1, noise, weight)
             mask = np.uint32(0)
             first_u = 0.0
