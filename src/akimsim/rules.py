@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,6 +62,11 @@ class BallotBox:
     @property
     def n_candidates(self) -> np.ndarray:
         return np.diff(self.cand_start)
+
+    @cached_property
+    def first_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """First-preference counts, computed on first use (see :func:`first_preferences`)."""
+        return _count_first_preferences(self)
 
     def check(self) -> None:
         """Raise ValueError if shapes, bounds or overlaps are inconsistent."""
@@ -170,7 +176,14 @@ def pick_best(values: np.ndarray, lot_key: np.uint64,
 
 
 def first_preferences(box: BallotBox) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(votes int64[K], against_all int64[C], ballots int64[C]) of first preferences."""
+    """(votes int64[K], against_all int64[C], ballots int64[C]) of first preferences.
+
+    Counted once per box: the rules and the regime that reports them share the count.
+    """
+    return box.first_counts
+
+
+def _count_first_preferences(box: BallotBox) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     votes = np.zeros(int(box.cand_start[-1]), dtype=np.int64)
     against = np.zeros(box.n_contests, dtype=np.int64)
     ballots = np.zeros(box.n_contests, dtype=np.int64)
