@@ -166,6 +166,11 @@ class CandidateBehaviour:
     loyalty_sd: float = 1.0  # assumption
     dominant_loyalty: float = 0.8  # dominant-party nominees' mean loyalty; assumption
     pool_size: int = 4  # appointer's shortlist pool besides the incumbent; assumption
+    # a "municipal filter" as for Russia's governors (law there: 5-10 % of municipal
+    # deputies): the share of the deputies of the councils below a post whose
+    # signatures every nominee of a direct race needs; a deputy signs for one nominee
+    # only (see entry.council_filter). 0 = no filter (Kazakhstan).
+    council_signature_threshold: float = 0.0
 
 
 @dataclass
@@ -377,6 +382,9 @@ def validate(cfg: RunConfig) -> None:
     _check(c.signature_reach_a > 0 and c.signature_reach_b > 0,
            "behaviour.candidates.signature_reach_a/b",
            (c.signature_reach_a, c.signature_reach_b), "positive Beta parameters")
+    _check(0.0 <= c.council_signature_threshold <= 1.0,
+           "behaviour.candidates.council_signature_threshold", c.council_signature_threshold,
+           "a share in [0, 1]")
     _check(1 <= c.pool_size <= 50, "behaviour.candidates.pool_size", c.pool_size, "1-50")
     a = b.akims
     _check(1 <= a.term_years <= 20, "behaviour.akims.term_years", a.term_years, "1-20 years")

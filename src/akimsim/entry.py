@@ -43,9 +43,39 @@ def new_traits(rng: np.random.Generator, party: int, centre: np.ndarray, spread:
     )
 
 
+def council_filter(nominees: list[Traits], deputy_xy: np.ndarray, deputy_party: np.ndarray,
+                   threshold: float) -> np.ndarray:
+    """Which nominees collect signatures from ``threshold`` of the deputies (bool[N]).
+
+    A "municipal filter" (Russia's governors since 2012). Each deputy signs for one
+    nominee only: a party deputy for the nominee of its own party if there is one,
+    otherwise (and every non-party deputy) for the nominee nearest in the policy
+    space. Nobody lends signatures strategically (an assumption: in Russia the ruling
+    party is reported to lend signatures to chosen rivals). Deterministic.
+    """
+    n = len(nominees)
+    if n == 0 or threshold <= 0:
+        return np.ones(n, dtype=bool)
+    deputies = deputy_party.shape[0]
+    needed = max(1, math.ceil(threshold * deputies))
+    if deputies == 0:
+        return np.zeros(n, dtype=bool)
+    xy = np.array([[t.x, t.y] for t in nominees], dtype=np.float64)
+    party = np.array([t.party for t in nominees], dtype=np.int64)
+    d2 = ((deputy_xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
+    choice = np.argmin(d2, axis=1)
+    for k in range(n):  # per nominee (a handful), not per deputy
+        if party[k] >= 0:
+            choice[deputy_party == party[k]] = k
+    signatures = np.bincount(choice, minlength=n)
+    return signatures >= needed
+
+
 def direct_entrants(rng: np.random.Generator, electorate: int, unit_median: np.ndarray,
                     parties: list[PartyConfig], behaviour: CandidateBehaviour,
-                    dominant: int, incumbent: Traits | None) -> tuple[list[Entrant], int]:
+                    dominant: int, incumbent: Traits | None,
+                    council: tuple[np.ndarray, np.ndarray] | None = None,
+                    ) -> tuple[list[Entrant], int]:
     """Nominees of a direct race and, after the registration filter, the registered.
 
     Each party nominates with its ``nominate_rate`` (at most one nominee per party per
@@ -54,8 +84,11 @@ def direct_entrants(rng: np.random.Generator, electorate: int, unit_median: np.n
     signatures: sitting akims are assumed to clear the threshold). Would-be
     self-nominees (Poisson) need signatures from ``signature_threshold`` of the
     electorate: each reaches a Beta-distributed share of voters. The commission then
-    rejects each nominee with ``registration_rejection``. Returns the registered
-    entrants (incumbent first if registered) and the number nominated.
+    rejects each nominee with ``registration_rejection``. With
+    ``council_signature_threshold`` > 0 a nominee must also pass
+    :func:`council_filter` among the deputies in ``council`` (positions, parties).
+    Returns the registered entrants (incumbent first if registered) and the number
+    nominated.
     """
     nominees: list[Entrant] = []
     taken: set[int] = set()
@@ -79,6 +112,10 @@ def direct_entrants(rng: np.random.Generator, electorate: int, unit_median: np.n
         if share * electorate >= needed:
             nominees.append(Entrant(person, "self"))
     rejected = rng.random(len(nominees)) < behaviour.registration_rejection
+    if behaviour.council_signature_threshold > 0 and council is not None:
+        passed = council_filter([e.traits for e in nominees], council[0], council[1],
+                                behaviour.council_signature_threshold)
+        rejected |= ~passed
     registered = [e for e, r in zip(nominees, rejected, strict=True) if not r]
     return registered, len(nominees)
 

@@ -52,9 +52,9 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     nominated, candidate_ids, candidate_parties, candidate_nominations, votes (the
     rule's final counts), first_preferences (popular votes), against_all,
     first_round_votes, rounds, electorate, ballots, turnout (popular votes only),
-    winner_id, winner_party, winner_nomination, margin and enc (effective number of
-    candidates; on first preferences in popular votes, on deputies' votes in
-    councils), winner_median_distance, incumbent_ran, incumbent_reelected,
+    winner_id, winner_party, winner_nomination, winner_dominant, margin and enc
+    (effective number of candidates; on first preferences in popular votes, on
+    deputies' votes in councils), winner_median_distance, incumbent_ran, incumbent_reelected,
     incumbent_record, tie, tie_break.
     """
     terr = model.territory
@@ -98,6 +98,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
             "winner_id": out.winner_id if out.winner_id is not None else -1,
             "winner_party": parties[win] if win >= 0 else "",
             "winner_nomination": out.candidate_nominations[win] if win >= 0 else "",
+            "winner_dominant": win >= 0 and out.candidate_parties[win] == model.dominant
+            and model.dominant >= 0,
             "first_preferences": list(out.first_preferences),
             "margin": margin(basis, out.against_all, win, out.ballots)
             if (popular or council_vote) else math.nan,
@@ -116,15 +118,15 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
         "candidate_nominations", "votes", "first_preferences", "against_all",
         "first_round_votes", "rounds",
         "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
-        "margin", "enc", "winner_median_distance", "incumbent_ran", "incumbent_reelected",
-        "incumbent_record", "tie", "tie_break",
+        "winner_dominant", "margin", "enc", "winner_median_distance", "incumbent_ran",
+        "incumbent_reelected", "incumbent_record", "tie", "tie_break",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     int_cols = ["year", "n_candidates", "nominated", "against_all", "rounds", "electorate",
                 "ballots", "winner_id"]
     frame[int_cols] = frame[int_cols].astype(np.int64)
-    frame[["incumbent_ran", "incumbent_reelected", "tie"]] = frame[
-        ["incumbent_ran", "incumbent_reelected", "tie"]].astype(bool)
+    flags = ["winner_dominant", "incumbent_ran", "incumbent_reelected", "tie"]
+    frame[flags] = frame[flags].astype(bool)
     return frame
 
 

@@ -354,9 +354,16 @@ class AkimModel(mesa.Model):
         median = self.population.unit_median[unit]
         nominated = 0
         if regime == RegimeName.direct:
+            council = None
+            if b.candidates.council_signature_threshold > 0:
+                # the deputies of the councils below the post (for a region: all of its
+                # maslikhats, as in the joint consent vote)
+                bodies = self.councils_for(unit, RegimeName.appointment)
+                council = (np.concatenate([m.deputy_xy for m in bodies]),
+                           np.concatenate([m.deputy_party for m in bodies]))
             entrants, nominated = direct_entrants(
                 rng, int(terr.voters[unit]), median, self.parties, b.candidates, self.dominant,
-                inc_traits,
+                inc_traits, council,
             )
         else:
             entrants = shortlist(rng, median, self.parties, b.candidates, self.dominant,

@@ -6,7 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
+from typing import Any
+
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -54,4 +57,162 @@ def timeline_figure(summary: pd.DataFrame, title: str = "akimsim: regimes over t
                 labels.append(lab)
     fig.legend(handles, labels, loc="outside right center", fontsize=8, title="tier, regime")
     fig.suptitle(title)
+    return fig
+
+
+def _metric_label(metric: str) -> str:
+    from akimsim.analysis import METRIC_LABELS  # light module; no model import
+
+    return METRIC_LABELS.get(metric, metric)
+
+
+ARM_COLOURS: tuple[str, ...] = ("#1b6ca8", "#e07b39", "#3a923a", "#9b3ab0", "#b03a48",
+                                "#6b6b6b")
+
+
+def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = None,
+                              title: str = "Paired differences", ncols: int = 4) -> Figure:
+    """One small panel per metric: each arm's mean paired difference and its interval.
+
+    ``diffs`` is the table of :func:`akimsim.analysis.paired_differences`; the zero line
+    is "no difference from the reference". Metrics without any finite difference are
+    left out.
+    """
+    metrics = metrics if metrics is not None else list(pd.unique(diffs["metric"]))
+    metrics = [m for m in metrics if diffs.loc[diffs["metric"] == m, "difference"].notna().any()]
+    if not metrics:
+        raise ValueError("no metric has a finite paired difference")
+    ncols = min(ncols, len(metrics))
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.8),
+                             layout="constrained", squeeze=False)
+    arms = [str(a) for a in pd.unique(diffs["arm"])]
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        part = diffs[diffs["metric"] == metric].set_index(diffs["arm"].astype(str))
+        for i, arm in enumerate(arms):
+            if arm not in part.index:
+                continue
+            d, lo, hi = (float(v) for v in part.loc[arm, ["difference", "ci_low", "ci_high"]]
+                         .to_numpy(dtype=np.float64))
+            if d != d:  # NaN: the metric is undefined for this pair of arms
+                ax.text(0, i, "n/a", ha="center", va="center", fontsize=8, color="grey")
+                continue
+            ax.errorbar([d], [i], xerr=[[d - lo], [hi - d]] if lo == lo else None, fmt="o",
+                        color=ARM_COLOURS[i % len(ARM_COLOURS)], capsize=3, markersize=5)
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(arms)), arms, fontsize=8)
+        ax.set_ylim(-0.6, len(arms) - 0.4)
+        ax.invert_yaxis()
+        ax.set_title(_metric_label(metric), fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.set_visible(False)
+    ref = str(diffs["reference"].iloc[0]) if len(diffs) else "reference"
+    fig.suptitle(f"{title}\n(arm minus {ref}, mean over paired seeds with 95 % interval)",
+                 fontsize=11)
+    return fig
+
+
+def observed_figure(table: pd.DataFrame, title: str = "Simulated against observed") -> Figure:
+    """Observed figures (a band for a range, a tick for a point) beside the simulated
+    mean and its interval over seeds; ``table`` from :func:`akimsim.analysis.against_observed`.
+    """
+    n = len(table)
+    fig, ax = plt.subplots(figsize=(8, 0.55 * n + 1.4), layout="constrained")
+    records = [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
+    for i, row in enumerate(records):
+        lo, hi = float(row["observed_low"]), float(row["observed_high"])
+        if hi > lo:
+            ax.fill_betweenx([i - 0.3, i + 0.3], lo, hi, color="#bbbbbb", alpha=0.7,
+                             label="observed range" if i == 0 else None)
+        else:
+            ax.plot([lo, lo], [i - 0.3, i + 0.3], color="black", linewidth=2.5,
+                    label="observed" if i == 0 else None)
+        sim, cl, ch = float(row["simulated"]), float(row["ci_low"]), float(row["ci_high"])
+        ax.errorbar([sim], [i], xerr=[[sim - cl], [ch - sim]] if cl == cl else None, fmt="o",
+                    color="#b03a48", capsize=3, label="simulated (95 % interval)" if i == 0
+                    else None)
+    ax.set_yticks(range(n), list(table["label"]))
+    ax.invert_yaxis()
+    ax.grid(axis="x", alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    seen: dict[str, Any] = {}
+    for h, lab in zip(handles, labels, strict=True):
+        seen.setdefault(lab, h)
+    ax.legend(list(seen.values()), list(seen.keys()), fontsize=8, loc="lower right")
+    ax.set_title(title)
+    return fig
+
+
+def groups_over_time_figure(table: pd.DataFrame, metrics: list[str], group: str,
+                            title: str = "", x: str = "year") -> Figure:
+    """Mean and 95 % interval over seeds of each metric per ``x`` and ``group``.
+
+    ``table`` has one row per (seed, ``group``, ``x``) and a column per metric.
+    """
+    from akimsim.analysis import mean_ci
+
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.6),
+                             layout="constrained", squeeze=False)
+    groups = [g for g in pd.unique(table[group])]
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        for i, g in enumerate(groups):
+            part = table[table[group] == g]
+            rows = [(xv, *mean_ci(p[metric].to_numpy())) for xv, p in part.groupby(x)]
+            if not rows:
+                continue
+            frame = pd.DataFrame(rows, columns=[x, "mean", "lo", "hi"]).dropna(subset=["mean"])
+            colour = ARM_COLOURS[i % len(ARM_COLOURS)]
+            ax.plot(frame[x], frame["mean"], marker="o", markersize=3, color=colour,
+                    label=str(g))
+            ax.fill_between(frame[x], frame["lo"], frame["hi"], color=colour, alpha=0.2)
+        ax.set_title(_metric_label(metric), fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(x)
+    axes[0][0].legend(fontsize=8, title=group)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def arms_by_tier_figure(table: pd.DataFrame, metrics: list[str], arm: str,
+                        tiers: tuple[str, ...] = ("region", "district", "rural"),
+                        title: str = "") -> Figure:
+    """Per metric a panel; per tier a cluster; per arm a dot with its 95 % interval.
+
+    ``table`` has one row per (seed, ``arm``, tier) and a column per metric (e.g. from
+    :func:`akimsim.analysis.pooled_metrics`).
+    """
+    from akimsim.analysis import mean_ci
+
+    arms = [str(a) for a in pd.unique(table[arm])]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.4),
+                             layout="constrained", squeeze=False)
+    width = 0.8 / max(len(arms), 1)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        for i, a in enumerate(arms):
+            for j, tier in enumerate(tiers):
+                part = table[(table[arm].astype(str) == a) & (table["tier"] == tier)]
+                m, lo, hi = mean_ci(part[metric].to_numpy()) if len(part) else (
+                    float("nan"),) * 3
+                if m != m:
+                    continue
+                xpos = j - 0.4 + width * (i + 0.5)
+                ax.errorbar([xpos], [m], yerr=[[m - lo], [hi - m]] if lo == lo else None,
+                            fmt="o", color=ARM_COLOURS[i % len(ARM_COLOURS)], capsize=2,
+                            markersize=4, label=a if j == 0 else None)
+        ax.set_xticks(range(len(tiers)), list(tiers))
+        ax.set_title(_metric_label(metric), fontsize=10)
+        ax.grid(axis="y", alpha=0.3)
+    handles, labels = [], []
+    for ax in axes[0]:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="outside right center", fontsize=8, title=arm)
+    if title:
+        fig.suptitle(title)
     return fig
