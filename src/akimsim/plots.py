@@ -72,7 +72,7 @@ ARM_COLOURS: tuple[str, ...] = ("#1b6ca8", "#e07b39", "#3a923a", "#9b3ab0", "#b0
 
 def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = None,
                               title: str = "Paired differences", ncols: int = 4) -> Figure:
-    """One small panel per metric: each arm's mean paired difference and its interval.
+    """One small panel per metric: each contrast's mean paired difference and interval.
 
     ``diffs`` is the table of :func:`akimsim.analysis.paired_differences`; the zero line
     is "no difference from the reference". Metrics without any finite difference are
@@ -86,13 +86,15 @@ def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = N
     nrows = -(-len(metrics) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.8),
                              layout="constrained", squeeze=False)
-    arms = [str(a) for a in pd.unique(diffs["arm"])]
+    contrast = diffs["arm"].astype(str) + " − " + diffs["reference"].astype(str)
+    labels = [str(c) for c in pd.unique(contrast)]
     for ax, metric in zip(axes.flat, metrics, strict=False):
-        part = diffs[diffs["metric"] == metric].set_index(diffs["arm"].astype(str))
-        for i, arm in enumerate(arms):
-            if arm not in part.index:
+        mask = (diffs["metric"] == metric).to_numpy()
+        part = diffs[mask].set_index(contrast[mask])
+        for i, label in enumerate(labels):
+            if label not in part.index:
                 continue
-            d, lo, hi = (float(v) for v in part.loc[arm, ["difference", "ci_low", "ci_high"]]
+            d, lo, hi = (float(v) for v in part.loc[label, ["difference", "ci_low", "ci_high"]]
                          .to_numpy(dtype=np.float64))
             if d != d:  # NaN: the metric is undefined for this pair of arms
                 ax.text(0, i, "n/a", ha="center", va="center", fontsize=8, color="grey")
@@ -100,16 +102,15 @@ def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = N
             ax.errorbar([d], [i], xerr=[[d - lo], [hi - d]] if lo == lo else None, fmt="o",
                         color=ARM_COLOURS[i % len(ARM_COLOURS)], capsize=3, markersize=5)
         ax.axvline(0.0, color="black", linewidth=0.8)
-        ax.set_yticks(range(len(arms)), arms, fontsize=8)
-        ax.set_ylim(-0.6, len(arms) - 0.4)
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.set_ylim(-0.6, len(labels) - 0.4)
         ax.invert_yaxis()
         ax.set_title(_metric_label(metric), fontsize=9)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:
         ax.set_visible(False)
-    ref = str(diffs["reference"].iloc[0]) if len(diffs) else "reference"
-    fig.suptitle(f"{title}\n(arm minus {ref}, mean over paired seeds with 95 % interval)",
+    fig.suptitle(f"{title}\n(mean paired difference over seeds with its 95 % interval)",
                  fontsize=11)
     return fig
 
