@@ -178,16 +178,16 @@ def paired_differences(table: pd.DataFrame, arm: str, reference: object,
     ``ci_low``, ``ci_high``, ``sd``, ``pairs``, ``p_value`` (two-sided paired t test).
     """
     keys = [*strata, *pair_on]
-    ref = table[table[arm] == reference].set_index(keys)
+    ref = table[table[arm] == reference]
     out: list[dict[str, object]] = []
     arms = [a for a in pd.unique(table[arm]) if a != reference]
     if ref.empty:
         raise ValueError(f"no rows with {arm} == {reference!r}; arms are "
                          f"{sorted(map(str, pd.unique(table[arm])))}")
     for a in arms:
-        other = table[table[arm] == a].set_index(keys)
-        joined = ref.join(other, how="inner", lsuffix="_ref", rsuffix="_arm")
-        groups = joined.groupby(level=list(strata), sort=True) if strata else [((), joined)]
+        other = table[table[arm] == a]
+        joined = ref.merge(other, on=keys, how="inner", suffixes=("_ref", "_arm"))
+        groups = joined.groupby(list(strata), sort=True) if strata else [((), joined)]
         for skey, part in groups:
             sk = skey if isinstance(skey, tuple) else (skey,)
             for m in metrics:
