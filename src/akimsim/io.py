@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -49,7 +50,8 @@ def git_revision(where: Path | None = None) -> dict[str, Any] | None:
     return {"commit": rev, "dirty": bool(dirty)}
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 hex digest of a file, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -78,7 +80,7 @@ def write_results(out_dir: str | Path, tables: dict[str, pd.DataFrame],
             path = tmp / f"{name}.png"
             fig.savefig(path, dpi=120, metadata={"Software": None})
             written.append(path)
-        files = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in written}
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in written}
         full = {**manifest, "files": files}
         mpath = tmp / "manifest.json"
         mpath.write_text(json.dumps(full, indent=2, sort_keys=False, default=str) + "\n")
@@ -90,6 +92,22 @@ def write_results(out_dir: str | Path, tables: dict[str, pd.DataFrame],
         return final
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_json_atomic(path: str | Path, obj: Any) -> Path:
+    """Write ``obj`` as JSON to ``path`` whole or not at all (temporary file, then rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(obj, indent=2, default=str) + "\n"
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        with tmp.open("x") as fh:  # the usual permissions, unlike mkstemp's 0600
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def base_manifest(config: dict[str, Any], seed: int) -> dict[str, Any]:

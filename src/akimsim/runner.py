@@ -69,11 +69,14 @@ def overview(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any] | None = None,
-                  progress: bool | None = None) -> dict[str, Any]:
+                  progress: bool | None = None,
+                  extra_manifest: dict[str, Any] | None = None) -> dict[str, Any]:
     """Validate, build, run and write ``contests``, ``summary``, ``offices``, figure, manifest.
 
     Everything that can fail on bad input (the config, the territory table) fails
-    before anything is written. Returns the tables, the overview and the paths.
+    before anything is written. ``extra_manifest`` adds top-level keys to the manifest
+    (the CLI records a sweep job's overrides there). Returns the tables, the overview
+    and the paths.
     """
     validate(cfg)
     t0 = time.perf_counter()
@@ -103,6 +106,8 @@ def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any]
         "timing_seconds": {"build": round(t_build, 3), "run": round(t_run, 3)},
         "rows": {"contests": len(contests), "summary": len(summary), "offices": len(offices)},
     })
+    if extra_manifest:
+        manifest.update(extra_manifest)
     try:
         paths = write_results(out_dir, {"contests": contests, "summary": summary,
                                         "offices": offices}, figures, manifest)
