@@ -54,7 +54,7 @@ def test_preset_sweeps_and_analyses_on_a_shrunken_territory(name, tmp_path):
     sweep = tmp_path / "sweep"
     proc = subprocess.run(
         [sys.executable, "-m", "akimsim", "-m", f"experiment={name}", *SHRUNKEN,
-         "hydra.sweeper.params.seed=range(0,2)", f"hydra.sweep.dir={sweep}"],
+         "seed=range(0,2)", f"hydra.sweep.dir={sweep}"],
         capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = tmp_path / "analysis"
