@@ -49,7 +49,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     """One row per contest.
 
     Columns: year, unit_id, unit_name, tier, regime, rule, kind, status, n_candidates,
-    nominated, candidate_ids, candidate_parties, candidate_nominations, votes (the
+    nominated, candidate_ids, candidate_parties, candidate_nominations, candidate_x and
+    candidate_y (platforms in the policy space), votes (the
     rule's final counts), first_preferences (popular votes), against_all,
     first_round_votes, rounds, electorate, ballots, turnout (popular votes only),
     winner_id, winner_party, winner_nomination, winner_dominant, margin and enc
@@ -87,6 +88,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
             "candidate_ids": list(out.candidate_ids),
             "candidate_parties": parties,
             "candidate_nominations": list(out.candidate_nominations),
+            "candidate_x": [float(x) for x, _ in out.candidate_xy],
+            "candidate_y": [float(y) for _, y in out.candidate_xy],
             "votes": list(out.votes),
             "against_all": out.against_all,
             "first_round_votes": list(out.first_round) if out.first_round else [],
@@ -115,8 +118,8 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     columns = [
         "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
         "n_candidates", "nominated", "candidate_ids", "candidate_parties",
-        "candidate_nominations", "votes", "first_preferences", "against_all",
-        "first_round_votes", "rounds",
+        "candidate_nominations", "candidate_x", "candidate_y", "votes", "first_preferences",
+        "against_all", "first_round_votes", "rounds",
         "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
         "winner_dominant", "margin", "enc", "winner_median_distance", "incumbent_ran",
         "incumbent_reelected", "incumbent_record", "tie", "tie_break",
@@ -208,6 +211,35 @@ def summary_table(model: AkimModel) -> pd.DataFrame:
              "dominant_winner_share", "self_nominated_winner_share", "winner_median_distance",
              "competence_mean", "performance_mean", "focus_on_voters", "acting_share"]
     return merged[order].reset_index(drop=True)
+
+
+def voter_table(model: AkimModel, unit: int, limit: int | None = None) -> pd.DataFrame:
+    """The electorate of one unit's contests (its voters and those of the units below):
+    ideal point, home unit, party, strength, turnout propensity and last choice.
+
+    ``last_choice`` is the slot of the candidate chosen in the voter's last direct
+    election (-1 against all, -2 abstained), or -3 when there was none or the model
+    does not keep choices (above ``max_materialised_voters``). With ``limit``, an
+    evenly spaced sample of at most that many voters (for plots).
+    """
+    terr, pop = model.territory, model.population
+    rows = np.arange(int(terr.start[unit]), int(terr.stop[unit]), dtype=np.int64)
+    if limit is not None and rows.shape[0] > limit:
+        rows = rows[np.linspace(0, rows.shape[0] - 1, limit).astype(np.int64)]
+    names = np.asarray([*model.party_names, NON_PARTY], dtype=object)
+    party = pop.party[rows].astype(np.int64)
+    choice = (model.last_choice[rows].astype(np.int64) if model.last_choice is not None
+              else np.full(rows.shape[0], -3, dtype=np.int64))
+    return pd.DataFrame({
+        "row": rows.astype(np.int64),
+        "x": pop.xy[rows, 0].astype(np.float64),
+        "y": pop.xy[rows, 1].astype(np.float64),
+        "home": np.asarray(terr.unit_id, dtype=object)[pop.home[rows]],
+        "party": names[np.where(party < 0, len(model.party_names), party)],
+        "strength": pop.strength[rows].astype(np.float64),
+        "turnout_propensity": 1.0 / (1.0 + np.exp(-pop.turnout_logit[rows].astype(np.float64))),
+        "last_choice": choice,
+    })
 
 
 REPORTERS: dict[str, Callable[[AkimModel], pd.DataFrame]] = {

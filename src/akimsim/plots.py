@@ -217,3 +217,106 @@ def arms_by_tier_figure(table: pd.DataFrame, metrics: list[str], arm: str,
     if title:
         fig.suptitle(title)
     return fig
+
+
+PARTY_COLOURS: dict[str, str] = {
+    "Amanat": "#1f77b4", "Auyl": "#2ca02c", "People's Party": "#d62728", "Adal": "#9467bd",
+    "Ak Zhol": "#ff7f0e", "non-party": "#7f7f7f",
+}
+CHOICE_COLOURS: tuple[str, ...] = ("#1b6ca8", "#e07b39", "#3a923a", "#9b3ab0", "#b03a48",
+                                   "#8c6d31", "#17becf", "#bcbd22")
+
+
+def _party_colour(name: str, k: int) -> str:
+    return PARTY_COLOURS.get(name, CHOICE_COLOURS[k % len(CHOICE_COLOURS)])
+
+
+def policy_space_figure(voters: pd.DataFrame, contest: pd.Series | dict[str, Any] | None = None,
+                        title: str = "", ax: Any = None) -> Figure:
+    """Voters, candidates and the winner in the two-dimensional policy space.
+
+    ``voters`` is :func:`akimsim.metrics.voter_table` (x, y, party, last_choice); voters
+    are coloured by the candidate they chose when ``last_choice`` is known (grey: did
+    not vote; black: "against all"), otherwise by party. ``contest`` is one row of the
+    contest table: its candidates are drawn as large markers labelled with party and
+    nomination, the winner with a star.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 5.6), layout="constrained")
+    else:
+        fig = ax.figure
+    choice = voters["last_choice"].to_numpy() if "last_choice" in voters else None
+    if choice is not None and (choice >= -2).any():
+        colours = np.array([CHOICE_COLOURS[c % len(CHOICE_COLOURS)] if c >= 0 else
+                            ("black" if c == -1 else "#cccccc") for c in choice], dtype=object)
+        legend_note = "voters coloured by their vote (grey: stayed home, black: against all)"
+    else:
+        parties = [str(p) for p in voters["party"]]
+        colours = np.array([PARTY_COLOURS.get(p, "#7f7f7f") for p in parties], dtype=object)
+        legend_note = "voters coloured by party attachment (grey: none)"
+    ax.scatter(voters["x"], voters["y"], s=6, c=list(colours), alpha=0.45, linewidths=0)
+    if contest is not None:
+        xs, ys = list(contest["candidate_x"]), list(contest["candidate_y"])
+        parties = list(contest["candidate_parties"])
+        noms = list(contest["candidate_nominations"])
+        winner_id = int(contest["winner_id"])
+        ids = list(contest["candidate_ids"])
+        for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            won = ids[k] == winner_id
+            ax.scatter([x], [y], s=320 if won else 160, marker="*" if won else "o",
+                       color=CHOICE_COLOURS[k % len(CHOICE_COLOURS)], edgecolors="black",
+                       linewidths=1.2, zorder=5)
+            ax.annotate(f"{k}: {parties[k]} ({noms[k]})" + (" - winner" if won else ""),
+                        (x, y), xytext=(6, 6), textcoords="offset points", fontsize=8,
+                        zorder=6)
+    ax.scatter([float(np.median(voters["x"]))], [float(np.median(voters["y"]))], marker="X",
+               s=90, color="white", edgecolors="black", zorder=4, label="median voter")
+    ax.set_xlabel("policy dimension 1")
+    ax.set_ylabel("policy dimension 2")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title or legend_note, fontsize=10)
+    return fig
+
+
+def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
+                       max_contests: int = 25, ax: Any = None) -> Figure:
+    """One horizontal bar per contest: each candidate's share of the ballots (first
+    preferences in popular votes, deputies' votes in councils) and "against all".
+
+    Segments are coloured by the candidate's party; the winner's segment is hatched.
+    Contests without votes (plain appointments) are skipped.
+    """
+    rows = [r for r in contests.to_dict("records") if len(r["votes"]) > 0][:max_contests]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(rows), 3) + 1.4),
+                               layout="constrained")
+    else:
+        fig = ax.figure
+    seen: set[str] = set()
+    for i, r in enumerate(rows):
+        counts = list(r["first_preferences"]) if len(r["first_preferences"]) else list(
+            r["votes"])
+        total = float(sum(counts) + r["against_all"]) or 1.0
+        left = 0.0
+        for k, v in enumerate(counts):
+            party = str(list(r["candidate_parties"])[k])
+            won = list(r["candidate_ids"])[k] == r["winner_id"]
+            ax.barh(i, v / total, left=left, color=_party_colour(party, k),
+                    edgecolor="black", linewidth=0.5, hatch="//" if won else None,
+                    label=party if party not in seen else None)
+            seen.add(party)
+            left += v / total
+        if r["against_all"]:
+            ax.barh(i, r["against_all"] / total, left=left, color="black",
+                    label="against all" if "against all" not in seen else None)
+            seen.add("against all")
+    ax.set_yticks(range(len(rows)), [f"{r['unit_name']} {r['year']}" for r in rows],
+                  fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of ballots (hatched: winner)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="party")
+    ax.set_title(title)
+    return fig
