@@ -92,11 +92,12 @@ def test_mean_ci_and_observed_gap():
     m, lo, hi = mean_ci([1.0, 2.0, 3.0])
     assert m == 2.0
     assert lo < 2.0 < hi
-    sim = pd.DataFrame({"turnout": [0.70, 0.72], "share": [0.8, 0.8]})
+    sim = pd.DataFrame({"turnout": [0.70, 0.71, 0.72], "share": [0.8, 0.8, 0.8]})
     table = against_observed(sim, {"turnout": (0.791, 0.791), "share": (0.75, 0.86)})
-    assert table.loc[0, "gap"] == pytest.approx(0.71 - 0.791)
+    assert table.loc[0, "gap"] == pytest.approx(0.71 - 0.791)  # interval 0.685-0.735
     assert table.loc[1, "gap"] == 0.0
-    assert bool(table.loc[1, "inside"])
+    assert bool(table.loc[1, "overlaps"])
+    assert not bool(table.loc[0, "overlaps"])
 
 
 def _t(x: float, party: int) -> Traits:

@@ -237,7 +237,8 @@ def against_observed(simulated: pd.DataFrame, observed: dict[str, tuple[float, f
 
     ``simulated`` has one row per seed and a column per metric; ``observed`` maps a
     metric to its observed (low, high) range (low == high for a point figure). The gap
-    is the simulated mean minus the nearest end of the observed range (0 inside it).
+    is the simulated mean minus the nearest end of the observed range (0 inside it);
+    ``overlaps`` says whether the observed range meets the simulated interval.
     """
     rows = []
     for metric, (lo, hi) in observed.items():
@@ -246,7 +247,8 @@ def against_observed(simulated: pd.DataFrame, observed: dict[str, tuple[float, f
         rows.append({"metric": metric, "label": METRIC_LABELS.get(metric, metric),
                      "observed_low": lo, "observed_high": hi, "simulated": m,
                      "ci_low": cl, "ci_high": ch, "gap": gap,
-                     "inside": bool(lo <= m <= hi) if math.isfinite(m) else False})
+                     "overlaps": bool(cl <= hi and lo <= ch) if math.isfinite(cl) else
+                     bool(lo <= m <= hi)})
     return pd.DataFrame(rows)
 
 

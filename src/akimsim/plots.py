@@ -116,33 +116,34 @@ def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = N
 
 
 def observed_figure(table: pd.DataFrame, title: str = "Simulated against observed") -> Figure:
-    """Observed figures (a band for a range, a tick for a point) beside the simulated
-    mean and its interval over seeds; ``table`` from :func:`akimsim.analysis.against_observed`.
+    """One row per metric, each on its own scale: the observed figure (a band for a
+    range, a bar for a point) and the simulated mean with its interval over seeds.
+
+    ``table`` is from :func:`akimsim.analysis.against_observed`.
     """
-    n = len(table)
-    fig, ax = plt.subplots(figsize=(8, 0.55 * n + 1.4), layout="constrained")
     records = [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
-    for i, row in enumerate(records):
+    n = len(records)
+    fig, axes = plt.subplots(n, 1, figsize=(7.5, 0.75 * n + 1.2), layout="constrained",
+                             squeeze=False)
+    for ax, row in zip(axes[:, 0], records, strict=True):
         lo, hi = float(row["observed_low"]), float(row["observed_high"])
-        if hi > lo:
-            ax.fill_betweenx([i - 0.3, i + 0.3], lo, hi, color="#bbbbbb", alpha=0.7,
-                             label="observed range" if i == 0 else None)
-        else:
-            ax.plot([lo, lo], [i - 0.3, i + 0.3], color="black", linewidth=2.5,
-                    label="observed" if i == 0 else None)
         sim, cl, ch = float(row["simulated"]), float(row["ci_low"]), float(row["ci_high"])
-        ax.errorbar([sim], [i], xerr=[[sim - cl], [ch - sim]] if cl == cl else None, fmt="o",
-                    color="#b03a48", capsize=3, label="simulated (95 % interval)" if i == 0
-                    else None)
-    ax.set_yticks(range(n), list(table["label"]))
-    ax.invert_yaxis()
-    ax.grid(axis="x", alpha=0.3)
-    handles, labels = ax.get_legend_handles_labels()
-    seen: dict[str, Any] = {}
-    for h, lab in zip(handles, labels, strict=True):
-        seen.setdefault(lab, h)
-    ax.legend(list(seen.values()), list(seen.keys()), fontsize=8, loc="lower right")
-    ax.set_title(title)
+        if hi > lo:
+            ax.axvspan(lo, hi, color="#bbbbbb", alpha=0.8, label="observed")
+        else:
+            ax.axvline(lo, color="black", linewidth=2.5, label="observed")
+        ax.errorbar([sim], [0], xerr=[[sim - cl], [ch - sim]] if cl == cl else None, fmt="o",
+                    color="#b03a48", capsize=3, label="simulated (95 % interval)")
+        values = [v for v in (lo, hi, sim, cl, ch) if v == v]
+        span = max(values) - min(values)
+        pad = max(span * 0.6, abs(max(values)) * 0.05, 1e-3)
+        ax.set_xlim(min(values) - pad, max(values) + pad)
+        ax.set_yticks([])
+        ax.set_ylabel(str(row["label"]), rotation=0, ha="right", va="center", fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0, 0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle(title, fontsize=11)
     return fig
 
 
