@@ -148,12 +148,17 @@ def start_job(job_dir: str | Path, record: Mapping[str, Any]) -> None:
 
     A stale ``manifest.json`` (results of another config, or damaged ones) is removed
     first, so a job interrupted from here on reads as incomplete rather than complete
-    with someone else's results; so is a ``failed.json`` of an earlier attempt.
+    with someone else's results; so are a ``failed.json`` of an earlier attempt and
+    the temporary files of a write that was killed.
     """
     job = Path(job_dir)
     job.mkdir(parents=True, exist_ok=True)
     (job / MANIFEST).unlink(missing_ok=True)
     (job / FAILED).unlink(missing_ok=True)
+    for leftover in job.glob(".akimsim-partial-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in job.glob(".*.partial"):
+        leftover.unlink(missing_ok=True)
     write_json_atomic(job / JOB, {
         **record,
         "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -350,10 +355,11 @@ def job_info(job_dir: Path, name: str, *, verify_checksums: bool = True) -> JobI
         return JobInfo(name, job_dir, "failed",
                        list(failed.get("overrides") or started.get("overrides") or []), message)
     ok, reason = check_complete(job_dir, verify_checksums=verify_checksums)
-    if not ok:
-        return JobInfo(name, job_dir, "incomplete", list(started.get("overrides") or []), reason)
     manifest = read_json(job_dir / MANIFEST) or {}
     sweep = manifest.get("sweep") or {}
+    if not ok:
+        return JobInfo(name, job_dir, "incomplete",
+                       list(started.get("overrides") or sweep.get("overrides") or []), reason)
     timing = manifest.get("timing_seconds") or {}
     seconds = sum(float(v) for v in timing.values()) if timing else None
     seed = manifest.get("seed")
@@ -429,9 +435,9 @@ def collect(sweep_dir: str | Path, tables: Sequence[str] = ("summary",), *,
     """Concatenate the tables of a sweep's complete jobs, with the swept values as columns.
 
     Returns ``{table: frame, ..., "jobs": jobs}``. Each frame starts with ``job`` (the
-    job folder relative to ``sweep_dir``), one column per override key (values typed as
-    YAML reads them; a key that is also a column of the tables becomes ``cfg.KEY``) and
-    ``seed``, then the job's own table; jobs come in natural folder order. ``jobs`` has
+    job folder relative to ``sweep_dir``), ``seed``, and one column per override key
+    (values typed as YAML reads them; a key that is also a column of the tables becomes
+    ``cfg.KEY``), then the job's own table; jobs come in natural folder order. ``jobs`` has
     one row per job folder: status (complete, failed, incomplete), overrides, error,
     row counts and run time. Nothing in the tables depends on the launcher, the machine
     or the date, so two runs of one sweep collect to equal frames.
@@ -480,11 +486,13 @@ def collect(sweep_dir: str | Path, tables: Sequence[str] = ("summary",), *,
     by_job = {j.name: o for j, o in zip(jobs, overrides, strict=True)}
 
     def key_values(selected: list[JobInfo]) -> dict[str, list[Any]]:
-        cols: dict[str, list[Any]] = {"job": [j.name for j in selected]}
+        cols: dict[str, list[Any]] = {
+            "job": [j.name for j in selected],
+            "seed": [j.seed if j.seed is not None else by_job[j.name].get("seed")
+                     for j in selected],
+        }
         for k, col in names.items():
             cols[col] = _uniform_column([by_job[j.name].get(k) for j in selected])
-        cols["seed"] = [j.seed if j.seed is not None else by_job[j.name].get("seed")
-                        for j in selected]
         return cols
 
     result: dict[str, pd.DataFrame] = {}
