@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -255,7 +251,7 @@ def policy_space_figure(voters: pd.DataFrame, contest: pd.Series | dict[str, Any
         parties = [str(p) for p in voters["party"]]
         colours = np.array([PARTY_COLOURS.get(p, "#7f7f7f") for p in parties], dtype=object)
         legend_note = "voters coloured by party attachment (grey: none)"
-    ax.scatter(voters["x"], voters["y"], s=6, c=list(colours), alpha=0.45, linewidths=0)
+    ax.scatter(voters["x"], voters["y"], s=9, c=list(colours), alpha=0.6, linewidths=0)
     if contest is not None:
         xs, ys = list(contest["candidate_x"]), list(contest["candidate_y"])
         parties = list(contest["candidate_parties"])
@@ -282,13 +278,17 @@ def policy_space_figure(voters: pd.DataFrame, contest: pd.Series | dict[str, Any
 
 
 def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
-                       max_contests: int = 25, ax: Any = None) -> Figure:
+                       max_contests: int = 25, ax: Any = None,
+                       colour_by: str = "party") -> Figure:
     """One horizontal bar per contest: each candidate's share of the ballots (first
     preferences in popular votes, deputies' votes in councils) and "against all".
 
-    Segments are coloured by the candidate's party; the winner's segment is hatched.
-    Contests without votes (plain appointments) are skipped.
+    Segments are coloured by the candidate's party (``colour_by="party"``) or by its
+    slot on the ballot (``"slot"``, the colours of :func:`policy_space_figure`); the
+    winner's segment is hatched. Contests without votes (plain appointments) are skipped.
     """
+    if colour_by not in ("party", "slot"):
+        raise ValueError(f"colour_by = {colour_by!r}: expected 'party' or 'slot'")
     rows = [r for r in contests.to_dict("records") if len(r["votes"]) > 0][:max_contests]
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(rows), 3) + 1.4),
@@ -304,10 +304,13 @@ def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
         for k, v in enumerate(counts):
             party = str(list(r["candidate_parties"])[k])
             won = list(r["candidate_ids"])[k] == r["winner_id"]
-            ax.barh(i, v / total, left=left, color=_party_colour(party, k),
+            label = party if colour_by == "party" else f"{k}: {party}"
+            colour = (_party_colour(party, k) if colour_by == "party"
+                      else CHOICE_COLOURS[k % len(CHOICE_COLOURS)])
+            ax.barh(i, v / total, left=left, color=colour,
                     edgecolor="black", linewidth=0.5, hatch="//" if won else None,
-                    label=party if party not in seen else None)
-            seen.add(party)
+                    label=label if label not in seen else None)
+            seen.add(label)
             left += v / total
         if r["against_all"]:
             ax.barh(i, r["against_all"] / total, left=left, color="black",
@@ -318,6 +321,7 @@ def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of ballots (hatched: winner)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="party")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              title="party" if colour_by == "party" else "candidate")
     ax.set_title(title)
     return fig
