@@ -247,3 +247,20 @@ def test_party_supporters_sum_up_the_hierarchy():
         codes = np.where(pop.party[s:e] < 0, len(model.parties), pop.party[s:e])
         np.testing.assert_array_equal(counts[u], np.bincount(codes,
                                                              minlength=len(model.parties) + 1))
+
+
+def test_release_lets_a_finished_model_be_collected():
+    """Mesa 3.3 keeps every model in Agent._ids (Mesa #3179); release() undoes that."""
+    import gc
+    import weakref
+
+    from akimsim import AkimModel, toy_config
+
+    model = AkimModel(toy_config(seed=4)).run()
+    contests = model.contest_table()
+    model.release()
+    assert model.contest_table().equals(contests)  # the tables survive
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None

@@ -477,6 +477,20 @@ class AkimModel(mesa.Model):
             self.step()
         return self
 
+    def release(self) -> None:
+        """Remove every agent and forget this model in Mesa's per-model id counter, so
+        the garbage collector can reclaim it once the caller drops it.
+
+        Mesa 3.3 keeps every model ever created in the class attribute
+        ``mesa.Agent._ids`` (Mesa issue #3179, fixed in later releases), so a process
+        that runs many models one after another (a sweep) would hold all of them. The
+        tables stay available after ``release``; the agents do not.
+        """
+        self.remove_all_agents()
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
     def office_table(self) -> pd.DataFrame:
         """Every office holder in every simulated year (tidy)."""
         from akimsim.metrics import office_table
