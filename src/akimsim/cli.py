@@ -145,7 +145,11 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _hydra_main(cfg: DictConfig) -> None:
-    run_task(cfg)
+    result = run_task(cfg)
+    if result is not None:
+        # a sweep runs many jobs in one process: let each finished model be collected
+        # (Mesa 3.3 would otherwise keep them all; see AkimModel.release)
+        result["model"].release()
 
 
 # --------------------------------------------------------------------------- subcommands
