@@ -227,9 +227,17 @@ def _collect_command(argv: Sequence[str]) -> int:
     return 1
 
 
+def _dashboard_command(argv: Sequence[str]) -> int:
+    """``akimsim dashboard [--port N] [--host H] [--no-browser]`` (akimsim.dashboard)."""
+    from akimsim import dashboard
+
+    return dashboard.main(list(argv))
+
+
 #: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "collect": _collect_command,
+    "dashboard": _dashboard_command,
 }
 
 
