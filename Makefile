@@ -7,14 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.akimsim-installed
 RUN_DIR ?= results/main
 
-.PHONY: install run test test-slow lint bench bench-peers clean
+.PHONY: install run test test-slow lint bench bench-peers clean dashboard chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,cluster]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,cluster,dashboard]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,12 +24,30 @@ run: install
 	$(BIN)/akimsim hydra.run.dir=$(RUN_DIR)
 
 ## lint, type-check and the whole test suite (slow tests excluded)
-test: install lint
+test: install lint chromium
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy
+
+## the dashboard's browser test (tests/test_dashboard.py) drives Debian's Chromium: install
+## it when missing and we may (root with apt-get), else say how
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	|| [ -n "$$AKIMSIM_CHROMIUM" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium for the dashboard's browser test: apt-get install chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      >/dev/null; \
+	  else \
+	    echo "the dashboard's browser test needs Chromium: sudo apt-get install -y chromium" \
+	      "(or set AKIMSIM_CHROMIUM to a Chromium executable)" >&2; exit 1; \
+	  fi; }
+
+## the interactive dashboard on http://127.0.0.1:8765/ (Ctrl-C to stop)
+dashboard: install
+	$(BIN)/akimsim dashboard $(DASHBOARD_ARGS)
 
 ## tests marked slow (national scale)
 test-slow: install
