@@ -93,7 +93,8 @@ def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = N
             d, lo, hi = (float(v) for v in part.loc[label, ["difference", "ci_low", "ci_high"]]
                          .to_numpy(dtype=np.float64))
             if d != d:  # NaN: the metric is undefined for this pair of arms
-                ax.text(0, i, "n/a", ha="center", va="center", fontsize=8, color="grey")
+                ax.text(0.5, i, "n/a (undefined for this pair)", ha="center", va="center",
+                        fontsize=7, color="grey", transform=ax.get_yaxis_transform())
                 continue
             ax.errorbar([d], [i], xerr=[[d - lo], [hi - d]] if lo == lo else None, fmt="o",
                         color=ARM_COLOURS[i % len(ARM_COLOURS)], capsize=3, markersize=5)
