@@ -41,7 +41,9 @@ SWEEP = [*SMALL, "end_year=2024", "+sweep=seeds", "hydra.sweeper.params.seed='ra
          "regimes.rural=indirect,direct"]
 LAUNCHERS = {
     "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
-    "ray": ["hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
+    # address=local: always a new private instance, never a cluster already running here
+    "ray": ["hydra/launcher=ray", "hydra.launcher.ray.init.address=local",
+            "+hydra.launcher.ray.init.num_cpus=2",
             "+hydra.launcher.ray.init.include_dashboard=false"],
     "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=10"],
 }
