@@ -281,14 +281,15 @@ def open_dashboard(url: str, chromium: str | None = None,
 
 
 def take_screenshot(out: Path, steps: int = 5) -> Path:
-    """The README's picture: two districts, districts and villages electing their akims
-    directly by two-round majority, a few years into the run."""
+    """The README's picture: three districts of five villages, districts and villages
+    electing their akims directly by two-round majority, a few years into the run."""
     with Server(start_year=2013, end_year=2030) as server, open_dashboard(server.url) as dash:
-        dash.slide("Districts", 1)
+        dash.slide("Districts", 2)
+        dash.slide("Villages per district", 1)
         dash.select("District akims", "direct")
         dash.select("Rural akims", "direct")
         dash.select("Rule of direct elections", "two_round")
-        dash.reset(expect=("2 districts", "district direct", "rural direct", "two_round"))
+        dash.reset(expect=("3 districts", "15 rural posts", "district direct", "rural direct", "two_round"))
         for _ in range(steps):
             dash.step()
         dash.page.wait_for_timeout(500)

@@ -226,6 +226,12 @@ def latest_direct(model: AkimModel) -> int | None:
     return None
 
 
+def _axes(size: tuple[float, float] = (7.2, 5.0)) -> Any:
+    """Axes of a new landscape figure (the page's cells are wider than tall)."""
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
 def policy_space_view(model: DashboardModel) -> View:
     """Voters and candidates of the latest direct contest (voters coloured by their vote)."""
     def make() -> View:
@@ -234,14 +240,14 @@ def policy_space_view(model: DashboardModel) -> View:
             unit = 0
             voters = voter_table(model, unit, limit=PLOT_VOTERS)
             fig = policy_space_figure(voters, None, title="No direct election yet: voters of "
-                                      f"{model.territory.name[unit]} by party")
+                                      f"{model.territory.name[unit]} by party", ax=_axes())
             caption = "No direct election yet; voters coloured by party attachment."
         else:
             row = model.contests().iloc[i]
             unit = model.outcomes[i].unit
             voters = voter_table(model, unit, limit=PLOT_VOTERS)
             fig = policy_space_figure(voters, row, title=f"{row['unit_name']}, {row['year']} "
-                                      f"({row['tier']}, {row['rule']})")
+                                      f"({row['tier']}, {row['rule']})", ax=_axes())
             share = _fmt_share(row["turnout"])
             caption = (f"Latest direct contest: {row['unit_name']} in {row['year']} "
                        f"({row['rule']}), {row['n_candidates']} candidates, turnout {share}, "
@@ -328,8 +334,8 @@ CARD_CSS = """
 .akimsim-card > .v-card__title { padding-bottom: 4px; }
 .akimsim-card > .v-card__text { flex: 1 1 auto; min-height: 0; display: flex;
                                 flex-direction: column; padding-bottom: 8px; }
-.akimsim-card > .v-card__text > div { flex: 1 1 auto; min-height: 0; }
-.akimsim-card img.solara-image { width: 100%; height: 100%; object-fit: contain; }
+.akimsim-figure-card > .v-card__text > div { flex: 1 1 auto; min-height: 0; }
+.akimsim-figure-card img.solara-image { width: 100%; height: 100%; object-fit: contain; }
 .akimsim-status-card > .v-card__text { overflow: auto; }
 .akimsim-caption { flex: 0 0 auto; }
 """
@@ -343,7 +349,7 @@ def _page() -> Any:
     logging.getLogger("MESA").setLevel(logging.WARNING)
 
     def image_card(title: str, view: View, testid: str) -> Any:
-        with solara.Card(title, classes=["akimsim-card"]) as card:
+        with solara.Card(title, classes=["akimsim-card", "akimsim-figure-card"]) as card:
             solara.Image(view.png, width="100%", classes=[f"akimsim-{testid}"])
             solara.Text(view.caption, classes=["akimsim-caption", f"akimsim-{testid}-caption"])
         return card
