@@ -172,6 +172,10 @@ class Dashboard:
     def button(self, name: str) -> Any:
         return self.page.get_by_role("button", name=name, exact=True)
 
+    def play_button(self) -> Any:
+        """Mesa's play/pause button (labelled ▶, or ❚❚ while playing)."""
+        return self.page.get_by_role("button", name=re.compile(r"^\s*(▶|❚❚)\s*$"))
+
     def reset(self, expect: tuple[str, ...] = (), timeout: float = 30.0) -> None:
         """Press Reset: a new model from the controls. Waits until the status shows the
         start of a run and every text in ``expect``."""

@@ -327,6 +327,17 @@ def status_lines(model: DashboardModel) -> list[str]:
 
 # ----------------------------------------------------------------------- the page
 
+def release_replaced(model: Any) -> Callable[[], None]:
+    """Release every model that replaces another in ``model`` (a Solara reactive), as
+    *Reset* does, so a long session does not pile up models: Mesa 3.3 keeps each model
+    alive (see :meth:`AkimModel.release`). Returns the unsubscribe function."""
+    def on_change(new: Any, old: Any) -> None:
+        if old is not new and isinstance(old, AkimModel):
+            old.release()
+    unsubscribe: Callable[[], None] = model.subscribe_change(on_change)
+    return unsubscribe
+
+
 #: each view fills its (resizable) grid cell: the figure shrinks to fit, caption below
 CARD_CSS = """
 .vue-grid-item > div { height: 100%; }
@@ -403,8 +414,10 @@ def _page() -> Any:
 
     @solara.component
     def Page() -> Any:
-        # one model per browser session (SolaraViz keeps it in a reactive)
-        model = solara.use_memo(lambda: DashboardModel(start_year=first, end_year=last), [])
+        # one model per browser session, in a reactive that Reset replaces
+        initial = solara.use_memo(lambda: DashboardModel(start_year=first, end_year=last), [])
+        model: Any = solara.use_reactive(initial)
+        solara.use_effect(lambda: release_replaced(model), [])
         return SolaraViz(
             model,
             components=[(Status, 0), (PolicySpace, 0), (VoteShares, 0), (Timeline, 0)],
@@ -479,6 +492,10 @@ def server_env(start_year: int | None = None, end_year: int | None = None,
         env[YEARS_ENV] = (f"{start_year if start_year is not None else default.start_year},"
                           f"{end_year if end_year is not None else default.end_year}")
     env.setdefault("MPLBACKEND", "Agg")
+    # served over plain http on 127.0.0.1, Solara warns on every page load that it cannot
+    # set a samesite=none cookie (needed only when embedded in another site's iframe)
+    quiet = "ignore:Cookies with samesite=none require https:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
     return env
 
 
