@@ -61,6 +61,11 @@ def test_every_choice_on_the_page_is_a_valid_config():
     assert dashboard.parse_seed("") == 0
     with pytest.raises(ValueError, match="seed"):
         dashboard.parse_seed("-3")
+    with pytest.raises(ValueError, match="seed"):
+        dashboard.parse_seed("abc")
+    model = dashboard.DashboardModel(seed="abc", end_year=2013)  # the page says, runs seed 0
+    assert model.cfg.seed == 0
+    assert "'abc'" in model.notice
 
 
 def test_the_largest_territory_keeps_voter_agents():

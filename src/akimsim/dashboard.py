@@ -100,10 +100,14 @@ def _years() -> tuple[int, int]:
 
 
 def parse_seed(seed: int | str | None) -> int:
-    """A seed typed in the page: a non-negative integer (blank means 0)."""
+    """A seed typed in the page: a non-negative integer (blank means 0); ValueError else."""
     if seed is None or (isinstance(seed, str) and not seed.strip()):
         return 0
-    value = int(str(seed).strip())
+    try:
+        value = int(str(seed).strip())
+    except ValueError:
+        raise ValueError(f"seed = {seed!r} is invalid: expected a non-negative integer"
+                         ) from None
     if value < 0:
         raise ValueError(f"seed = {value} is invalid: expected a non-negative integer")
     return value
@@ -154,6 +158,13 @@ class DashboardModel(AkimModel):
                  start_year: int = 2013, end_year: int = 2030, rng: Any = None) -> None:
         if rng is not None and isinstance(rng, int | np.integer):
             seed = int(rng)  # Mesa's newer keyword, same meaning here
+        #: what the page should tell about the controls (e.g. a seed it could not read)
+        self.notice = ""
+        try:
+            seed = parse_seed(seed)
+        except ValueError:
+            self.notice = f"The seed {seed!r} is not a non-negative integer: seed 0 is used."
+            seed = 0
         self.controls = {"districts": districts, "villages": villages, "region": region,
                          "district": district, "rural": rural, "rule": rule, "seed": seed}
         super().__init__(dashboard_config(districts, villages, region, district, rural, rule,
@@ -374,6 +385,8 @@ def _page() -> Any:
             cfg = model.cfg
             done = max(model.year - cfg.start_year + 1, 0)
             solara.ProgressLinear(value=100 * done / (cfg.end_year - cfg.start_year + 1))
+            if model.notice:
+                solara.Warning(model.notice, dense=True, classes=["akimsim-notice"])
             if not model.running:
                 solara.Success(f"Finished: the run reached its end year {cfg.end_year}. "
                                "Press Reset to start again.", classes=["akimsim-finished"])
