@@ -99,10 +99,14 @@ def _years() -> tuple[int, int]:
     return first, last
 
 
-def parse_seed(seed: int | str | None) -> int:
-    """A seed typed in the page: a non-negative integer (blank means 0); ValueError else."""
+def parse_seed(seed: int | float | str | None) -> int:
+    """A seed typed in the page: a non-negative integer (blank means 0); ValueError else.
+
+    Mesa 3.3 passes the text field's string; later releases convert it to a number."""
     if seed is None or (isinstance(seed, str) and not seed.strip()):
         return 0
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)
     try:
         value = int(str(seed).strip())
     except ValueError:
@@ -115,7 +119,7 @@ def parse_seed(seed: int | str | None) -> int:
 
 def dashboard_config(districts: int = 1, villages: int = 4, region: str = REFORM,
                      district: str = REFORM, rural: str = REFORM,
-                     rule: str = RuleName.plurality.value, seed: int | str | None = 0,
+                     rule: str = RuleName.plurality.value, seed: int | float | str | None = 0,
                      start_year: int = 2013, end_year: int = 2030) -> RunConfig:
     """The :class:`RunConfig` behind the page's controls.
 
@@ -154,7 +158,7 @@ class DashboardModel(AkimModel):
 
     def __init__(self, districts: int = 1, villages: int = 4, region: str = REFORM,
                  district: str = REFORM, rural: str = REFORM,
-                 rule: str = RuleName.plurality.value, seed: int | str | None = 0,
+                 rule: str = RuleName.plurality.value, seed: int | float | str | None = 0,
                  start_year: int = 2013, end_year: int = 2030, rng: Any = None) -> None:
         if rng is not None and isinstance(rng, int | np.integer):
             seed = int(rng)  # Mesa's newer keyword, same meaning here
