@@ -6,7 +6,7 @@ script (or into ``--out``):
 - ``metrics_by_seed.csv``: district-tier metrics per seed and group (pilot = elected
   from 2023, others = appointed), pooled over 2023-2030;
 - ``paired_differences.csv`` and ``results.md``: pilot minus appointed, paired on the
-  seed, with 95 % intervals;
+  seed, with 95 % intervals; ``pilot_elections.csv``: the pilot's own popular votes;
 - ``paired_differences.png`` and ``pilot_over_time.png`` (both groups per year, the
   pilot districts' years before 2023 included, so the break shows).
 
@@ -25,6 +25,7 @@ from akimsim.analysis import (
     METRIC_LABELS,
     load_sweep,
     markdown_table,
+    mean_ci,
     paired_differences,
     pooled_metrics,
 )
@@ -32,6 +33,9 @@ from akimsim.plots import groups_over_time_figure, paired_differences_figure
 
 HERE = Path(__file__).resolve().parent
 PILOT_YEAR = 2023
+#: what only the pilot districts have: popular votes
+POPULAR = ["turnout", "candidates_per_seat", "enc", "margin", "dominant_winner_share",
+           "self_nominated_winner_share", "no_winner_share"]
 METRICS = ["turnout", "enc", "margin", "winner_median_distance", "retained_share",
            "retention_record_corr", "new_akim_share", "dominant_winner_share",
            "focus_on_voters", "loyalty_shown", "performance"]
@@ -84,6 +88,20 @@ def main(argv: list[str] | None = None) -> None:
     shown = diffs.assign(label=diffs["metric"].map(METRIC_LABELS))[
         ["label", "mean_reference", "mean_arm", "difference", "ci_low", "ci_high", "pairs",
          "p_value"]].rename(columns={"mean_reference": "appointed", "mean_arm": "pilot"})
+    pilot_rows = []
+    pilot_seed = per_seed[per_seed["group"] == "pilot"]
+    for m in POPULAR:
+        mean, lo, hi = mean_ci(pilot_seed[m].to_numpy())
+        pilot_rows.append({"label": METRIC_LABELS[m], "mean": mean, "ci_low": lo,
+                           "ci_high": hi})
+    first = pooled_metrics(contests[contests["group"] == "pilot"], offices.iloc[:0],
+                           by=["seed"], years=(PILOT_YEAR, PILOT_YEAR))
+    for m in ("turnout", "candidates_per_seat", "dominant_winner_share"):
+        mean, lo, hi = mean_ci(first[m].to_numpy())
+        pilot_rows.append({"label": f"{METRIC_LABELS[m]} (the {PILOT_YEAR} pilot elections)",
+                           "mean": mean, "ci_low": lo, "ci_high": hi})
+    pilot_table = pd.DataFrame(pilot_rows)
+    pilot_table.to_csv(out / "pilot_elections.csv", index=False, float_format="%.6g")
     all_units = int(offices[offices["year"] == last].groupby("seed").size().iloc[0])
     text = [
         f"# District pilot 2023: results ({seeds} seeds, district tier, {PILOT_YEAR}-{last})",
@@ -92,6 +110,8 @@ def main(argv: list[str] | None = None) -> None:
         f"regional cities in all: {all_units}.",
         "", "Pilot minus appointed, paired on the seed (95 % t interval):", "",
         markdown_table(shown), "",
+        f"The pilot districts' popular votes, {PILOT_YEAR}-{last} (mean over seeds, 95 % "
+        "t interval):", "", markdown_table(pilot_table), "",
     ]
     (out / "results.md").write_text("\n".join(text))
     print("\n".join(text))
