@@ -29,10 +29,21 @@ def test_no_global_random_state_in_the_package():
     assert offenders == []
 
 
+#: the edge: the entry points, the modules that may import Hydra and the analysis of
+#: collected sweeps; the core (every other module) imports neither Hydra nor them
+EDGE = ("cli.py", "hydra_configs.py", "sweep.py", "dashboard.py", "__main__.py",
+        "analysis.py")
+
+
 def test_no_hydra_in_the_core():
-    core = [p for p in sources() if p.name not in ("cli.py",)]
+    core = [p for p in sources() if p.name not in EDGE]
     offenders = [p.name for p in core if re.search(r"^\s*(import|from) hydra", p.read_text(), re.M)]
     assert offenders == []
+    edge = "|".join(name.removesuffix(".py") for name in EDGE)
+    pattern = (rf"^\s*(from akimsim\.({edge})\b|from akimsim import ({edge})\b"
+               rf"|import akimsim\.({edge})\b)")
+    importers = [p.name for p in core if re.search(pattern, p.read_text(), re.M)]
+    assert importers == [], "the core must not import the Hydra edge"
 
 
 def test_kernels_are_cached_and_parallel():
