@@ -18,12 +18,12 @@ from pathlib import Path
 
 from akimsim.analysis import (
     METRIC_LABELS,
-    load_sweep,
     markdown_table,
     paired_differences,
     pooled_metrics,
 )
 from akimsim.plots import arms_by_tier_figure
+from akimsim.sweep import load_sweep
 
 HERE = Path(__file__).resolve().parent
 ARM = "scenario"

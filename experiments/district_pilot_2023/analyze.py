@@ -23,13 +23,13 @@ import pandas as pd
 
 from akimsim.analysis import (
     METRIC_LABELS,
-    load_sweep,
     markdown_table,
     mean_ci,
     paired_differences,
     pooled_metrics,
 )
 from akimsim.plots import groups_over_time_figure, paired_differences_figure
+from akimsim.sweep import load_sweep
 
 HERE = Path(__file__).resolve().parent
 PILOT_YEAR = 2023

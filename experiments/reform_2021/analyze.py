@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from akimsim.analysis import against_observed, load_sweep, markdown_table, pooled_metrics
+from akimsim.analysis import against_observed, markdown_table, pooled_metrics
 from akimsim.plots import groups_over_time_figure, observed_figure
+from akimsim.sweep import load_sweep
 
 HERE = Path(__file__).resolve().parent
 

@@ -252,32 +252,6 @@ def against_observed(simulated: pd.DataFrame, observed: dict[str, tuple[float, f
     return pd.DataFrame(rows)
 
 
-def load_sweep(sweep_dir: str, tables: Sequence[str] = ("contests", "offices")
-               ) -> dict[str, pd.DataFrame]:
-    """The collected tables of a sweep (complete jobs only), swept values as columns.
-
-    Collects the job folders with :func:`akimsim.sweep.collect` (which also writes
-    ``<sweep_dir>/collected/``). Raises
-    ``FileNotFoundError`` when the folder holds no complete job. Jobs that failed or are
-    incomplete are left out with a warning on stderr.
-    """
-    from akimsim.sweep import collect
-
-    result = collect(sweep_dir, tables=tuple(tables))
-    jobs = result.get("jobs")
-    if jobs is not None and len(jobs):
-        bad = jobs[jobs["status"] != "complete"]
-        if len(bad):
-            import sys
-
-            names = ", ".join(map(str, bad["job"]))
-            print(f"warning: {len(bad)} of {len(jobs)} jobs are not complete and are left "
-                  f"out: {names}", file=sys.stderr)
-        if (jobs["status"] == "complete").sum() == 0:
-            raise FileNotFoundError(f"{sweep_dir}: no complete job to analyse")
-    return result
-
-
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
     """A GitHub-flavoured Markdown table of ``frame`` with floats rounded to ``digits``."""
     return frame.to_markdown(index=False, floatfmt=f".{digits}f")

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -560,3 +561,25 @@ def report(jobs: pd.DataFrame, sweep_dir: str | Path) -> str:
         overrides = f" [{shown}]" if shown else ""
         lines.append(f"  {status:<10} job {name}{overrides}: {first}")
     return "\n".join(lines)
+
+
+def load_sweep(sweep_dir: str, tables: Sequence[str] = ("contests", "offices")
+               ) -> dict[str, pd.DataFrame]:
+    """The collected tables of a sweep (complete jobs only), swept values as columns.
+
+    Collects the job folders with :func:`collect` and writes them to
+    ``<sweep_dir>/collected/`` as ``akimsim collect`` does. Raises ``FileNotFoundError``
+    when the folder holds no complete job. Jobs that failed or are incomplete are left
+    out with a warning on stderr.
+    """
+    result = collect(sweep_dir, tables=tuple(tables), out=Path(sweep_dir) / "collected")
+    jobs = result.get("jobs")
+    if jobs is not None and len(jobs):
+        bad = jobs[jobs["status"] != "complete"]
+        if len(bad):
+            names = ", ".join(map(str, bad["job"]))
+            print(f"warning: {len(bad)} of {len(jobs)} jobs are not complete and are left "
+                  f"out: {names}", file=sys.stderr)
+        if (jobs["status"] == "complete").sum() == 0:
+            raise FileNotFoundError(f"{sweep_dir}: no complete job to analyse")
+    return result
