@@ -62,9 +62,14 @@ def main(argv: list[str] | None = None) -> None:
                                "unification (mean and 95 % interval over seeds)")
     fig2.savefig(out / "tiers.png", dpi=120, metadata={"Software": None})
 
-    shown = diffs.assign(label=diffs["metric"].map(METRIC_LABELS))[
-        ["tier", "label", "mean_reference", "mean_arm", "difference", "ci_low", "ci_high",
-         "pairs"]].rename(columns={"mean_reference": "today", "mean_arm": "unification"})
+    # each arm's own mean over seeds (a metric one arm lacks, e.g. the regions' turnout
+    # under appointment, has no paired difference but still a mean in the other arm)
+    means = per_seed.groupby(["tier", ARM])[METRICS].mean().stack().unstack(ARM)
+    means.index.names = ["tier", "metric"]
+    means = means.rename(columns={REFERENCE: "today"}).reset_index()
+    shown = diffs.merge(means, on=["tier", "metric"], how="left")
+    shown = shown.assign(label=shown["metric"].map(METRIC_LABELS))[
+        ["tier", "label", "today", "unification", "difference", "ci_low", "ci_high", "pairs"]]
     order = {"region": 0, "district": 1, "rural": 2}
     shown = shown.sort_values("tier", key=lambda s: s.map(order), kind="stable")
     text = [
