@@ -28,7 +28,7 @@ test: install lint chromium
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -m "not slow"
 
 lint: install
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks experiments
 	$(BIN)/mypy
 
 ## the dashboard's browser test (tests/test_dashboard.py) drives Debian's Chromium: install
