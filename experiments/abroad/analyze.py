@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     diffs = paired_differences(per_seed, ARM, REFERENCE, metrics=METRICS, strata=["tier"])
     diffs.to_csv(out / "paired_differences.csv", index=False, float_format="%.6g")
     seeds = per_seed["seed"].nunique()
-    fig = arms_by_tier_figure(per_seed, ["candidates_per_seat", "dominant_winner_share",
+    fig = arms_by_tier_figure(per_seed, ["dominant_winner_share", "retained_share",
                                          "retention_record_corr", "focus_on_voters",
                                          "performance"], ARM,
                               title=f"Four countries' institutions on Kazakhstan's territory, "
