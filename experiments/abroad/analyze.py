@@ -13,7 +13,6 @@ into ``--out``):
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from akimsim.analysis import (
@@ -22,8 +21,8 @@ from akimsim.analysis import (
     paired_differences,
     pooled_metrics,
 )
-from akimsim.plots import arms_by_tier_figure
-from akimsim.sweep import load_sweep
+from akimsim.plots import arms_by_tier_figure, save_figure
+from akimsim.sweep import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 ARM = "scenario"
@@ -35,12 +34,7 @@ METRICS = ["turnout", "candidates_per_seat", "enc", "winner_median_distance",
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
-    parser.add_argument("--out", default=str(HERE), help="where to write tables and figures")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = analysis_arguments(__doc__.split("\n")[0], HERE, argv)
 
     tables = load_sweep(args.sweep_dir, ("contests", "offices"))
     contests, offices = tables["contests"], tables["offices"]
@@ -56,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
                                          "performance"], ARM,
                               title=f"Four countries' institutions on Kazakhstan's territory, "
                               f"{FIRST_YEAR}-{last} ({seeds} seeds)")
-    fig.savefig(out / "scenarios.png", dpi=120, metadata={"Software": None})
+    save_figure(fig, out / "scenarios.png")
 
     means = per_seed.groupby([ARM, "tier"])[METRICS].mean().reset_index()
     order = {"region": 0, "district": 1, "rural": 2}

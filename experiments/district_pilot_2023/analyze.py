@@ -15,30 +15,28 @@ script (or into ``--out``):
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from akimsim.analysis import (
+    COMPARISON_METRICS,
     METRIC_LABELS,
     markdown_table,
     mean_ci,
     paired_differences,
     pooled_metrics,
 )
-from akimsim.plots import groups_over_time_figure, paired_differences_figure
-from akimsim.sweep import load_sweep
+from akimsim.plots import groups_over_time_figure, paired_differences_figure, save_figure
+from akimsim.sweep import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 PILOT_YEAR = 2023
 #: what only the pilot districts have: popular votes
 POPULAR = ["turnout", "candidates_per_seat", "enc", "margin", "dominant_winner_share",
            "self_nominated_winner_share", "no_winner_share"]
-METRICS = ["turnout", "enc", "margin", "winner_median_distance", "retained_share",
-           "retention_record_corr", "new_akim_share", "dominant_winner_share",
-           "focus_on_voters", "loyalty_shown", "performance"]
+METRICS = list(COMPARISON_METRICS)
 
 
 def label_groups(frame: pd.DataFrame, pilot: pd.DataFrame) -> pd.DataFrame:
@@ -49,12 +47,7 @@ def label_groups(frame: pd.DataFrame, pilot: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
-    parser.add_argument("--out", default=str(HERE), help="where to write tables and figures")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = analysis_arguments(__doc__.split("\n")[0], HERE, argv)
 
     tables = load_sweep(args.sweep_dir, ("contests", "offices"))
     contests = tables["contests"]
@@ -76,14 +69,14 @@ def main(argv: list[str] | None = None) -> None:
     fig = paired_differences_figure(
         diffs, METRICS, title=f"District akims {PILOT_YEAR}-{last}: the 45 elected in the pilot "
         f"against the appointed ({seeds} seeds)")
-    fig.savefig(out / "paired_differences.png", dpi=120, metadata={"Software": None})
+    save_figure(fig, out / "paired_differences.png")
 
     yearly = pooled_metrics(contests, offices, by=["seed", "year", "group"])
     yearly = yearly[yearly["year"] >= PILOT_YEAR - 5]
     fig2 = groups_over_time_figure(
         yearly, ["focus_on_voters", "loyalty_shown", "performance", "retained_share"],
         group="group", title="District akims: pilot districts against the others, by year")
-    fig2.savefig(out / "pilot_over_time.png", dpi=120, metadata={"Software": None})
+    save_figure(fig2, out / "pilot_over_time.png")
 
     shown = diffs.assign(label=diffs["metric"].map(METRIC_LABELS))[
         ["label", "mean_reference", "mean_arm", "difference", "ci_low", "ci_high", "pairs",

@@ -18,14 +18,13 @@ August 2023.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
 
 from akimsim.analysis import against_observed, markdown_table, pooled_metrics
-from akimsim.plots import groups_over_time_figure, observed_figure
-from akimsim.sweep import load_sweep
+from akimsim.plots import groups_over_time_figure, observed_figure, save_figure
+from akimsim.sweep import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,12 +45,7 @@ OBSERVED_RACES_2021 = (729, 836)  # 730 races reported (range 729-836)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
-    parser.add_argument("--out", default=str(HERE), help="where to write tables and figures")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = analysis_arguments(__doc__.split("\n")[0], HERE, argv)
 
     tables = load_sweep(args.sweep_dir, ("contests", "offices"))
     contests = tables["contests"]
@@ -75,14 +69,14 @@ def main(argv: list[str] | None = None) -> None:
     table.to_csv(out / "observed_vs_simulated.csv", index=False, float_format="%.6g")
     fig = observed_figure(table, title=f"Rural akims, first direct elections: simulated "
                           f"({per_seed['seed'].nunique()} seeds) against observed")
-    fig.savefig(out / "observed_vs_simulated.png", dpi=120, metadata={"Software": None})
+    save_figure(fig, out / "observed_vs_simulated.png")
 
     yearly = pooled_metrics(rural_c, rural_o, by=["seed", "year", "regime"])
     yearly = yearly[yearly["contests"] > 0]
     fig2 = groups_over_time_figure(
         yearly, ["turnout", "enc", "retained_share", "focus_on_voters"], group="regime",
         title="Rural akims: indirect election (2013-2020), then direct (from 2021)")
-    fig2.savefig(out / "rural_over_time.png", dpi=120, metadata={"Software": None})
+    save_figure(fig2, out / "rural_over_time.png")
 
     cols = ["period", "label", "observed_low", "observed_high", "simulated", "ci_low",
             "ci_high", "gap", "overlaps"]

@@ -21,32 +21,28 @@ from pathlib import Path
 import pandas as pd
 
 from akimsim.analysis import (
+    COMPARISON_METRICS,
     METRIC_LABELS,
     markdown_table,
     mean_ci,
     paired_differences,
     pooled_metrics,
 )
-from akimsim.plots import paired_differences_figure
-from akimsim.sweep import load_sweep
+from akimsim.plots import paired_differences_figure, save_figure
+from akimsim.sweep import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 ARM = "regimes.rural"
 ARMS = ("appointment", "indirect", "direct")
-METRICS = ["turnout", "enc", "margin", "winner_median_distance", "retained_share",
-           "retention_record_corr", "new_akim_share", "dominant_winner_share",
-           "focus_on_voters", "loyalty_shown", "performance"]
+METRICS = list(COMPARISON_METRICS)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
-    parser.add_argument("--out", default=str(HERE), help="where to write tables and figures")
-    parser.add_argument("--first-year", type=int, default=2017,
-                        help="first year measured (after every post's first full term)")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    def first_year(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--first-year", type=int, default=2017,
+                            help="first year measured (after every post's first full term)")
+
+    args, out = analysis_arguments(__doc__.split("\n")[0], HERE, argv, first_year)
 
     tables = load_sweep(args.sweep_dir, ("contests", "offices"))
     contests = tables["contests"]
@@ -78,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     fig = paired_differences_figure(
         diffs, METRICS, title=f"Rural akims: regimes compared, {args.first_year}-{last}, "
         f"{per_seed['seed'].nunique()} seeds")
-    fig.savefig(out / "paired_differences.png", dpi=120, metadata={"Software": None})
+    save_figure(fig, out / "paired_differences.png")
 
     wide = means.pivot(index="metric", columns="arm", values="mean").reindex(METRICS)[
         list(ARMS)].reset_index()

@@ -14,34 +14,27 @@ Reads the jobs of ``akimsim -m experiment=unification`` and writes, beside this 
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from akimsim.analysis import (
+    COMPARISON_METRICS,
     METRIC_LABELS,
     markdown_table,
     paired_differences,
     pooled_metrics,
 )
-from akimsim.plots import arms_by_tier_figure, paired_differences_figure
-from akimsim.sweep import load_sweep
+from akimsim.plots import arms_by_tier_figure, paired_differences_figure, save_figure
+from akimsim.sweep import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 ARM = "regimes"
 REFERENCE = "kazakhstan_reform"
 FIRST_YEAR = 2026
-METRICS = ["turnout", "enc", "margin", "winner_median_distance", "retained_share",
-           "retention_record_corr", "new_akim_share", "dominant_winner_share",
-           "focus_on_voters", "loyalty_shown", "performance"]
+METRICS = list(COMPARISON_METRICS)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
-    parser.add_argument("--out", default=str(HERE), help="where to write tables and figures")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = analysis_arguments(__doc__.split("\n")[0], HERE, argv)
 
     tables = load_sweep(args.sweep_dir, ("contests", "offices"))
     contests, offices = tables["contests"], tables["offices"]
@@ -55,12 +48,12 @@ def main(argv: list[str] | None = None) -> None:
     fig = paired_differences_figure(
         diffs[diffs["tier"] == "region"], METRICS,
         title=f"Regional akims {FIRST_YEAR}-{last}: elected against appointed ({seeds} seeds)")
-    fig.savefig(out / "paired_differences_region.png", dpi=120, metadata={"Software": None})
+    save_figure(fig, out / "paired_differences_region.png")
     fig2 = arms_by_tier_figure(per_seed, ["turnout", "enc", "dominant_winner_share",
                                           "focus_on_voters", "loyalty_shown"], ARM,
                                title=f"Every tier, {FIRST_YEAR}-{last}: today's mix against "
                                "unification (mean and 95 % interval over seeds)")
-    fig2.savefig(out / "tiers.png", dpi=120, metadata={"Software": None})
+    save_figure(fig2, out / "tiers.png")
 
     # each arm's own mean over seeds (a metric one arm lacks, e.g. the regions' turnout
     # under appointment, has no paired difference but still a mean in the other arm)

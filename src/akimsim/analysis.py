@@ -51,6 +51,14 @@ CONTEST_METRICS: tuple[str, ...] = (
 OFFICE_METRICS: tuple[str, ...] = ("focus_on_voters", "loyalty_shown", "performance")
 METRICS: tuple[str, ...] = CONTEST_METRICS + OFFICE_METRICS
 
+#: The metrics the regime experiments compare (turnout, competitiveness, representation,
+#: retention and accountability).
+COMPARISON_METRICS: tuple[str, ...] = (
+    "turnout", "enc", "margin", "winner_median_distance", "retained_share",
+    "retention_record_corr", "new_akim_share", "dominant_winner_share",
+    "focus_on_voters", "loyalty_shown", "performance",
+)
+
 #: Human labels for figures and tables.
 METRIC_LABELS: dict[str, str] = {
     "contests": "contests",

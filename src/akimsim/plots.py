@@ -326,3 +326,9 @@ def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
               title="party" if colour_by == "party" else "candidate")
     ax.set_title(title)
     return fig
+
+
+def save_figure(fig: Figure, path: Any, dpi: int = 120) -> None:
+    """Write ``fig`` as a PNG without a timestamp in its metadata, then close it."""
+    fig.savefig(path, dpi=dpi, metadata={"Software": None})
+    plt.close(fig)

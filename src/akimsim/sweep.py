@@ -22,6 +22,7 @@ each job's overrides as typed columns.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -30,7 +31,7 @@ import socket
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -583,3 +584,22 @@ def load_sweep(sweep_dir: str, tables: Sequence[str] = ("contests", "offices")
         if (jobs["status"] == "complete").sum() == 0:
             raise FileNotFoundError(f"{sweep_dir}: no complete job to analyse")
     return result
+
+
+def analysis_arguments(description: str, default_out: str | Path,
+                       argv: Sequence[str] | None = None,
+                       extra: Callable[[argparse.ArgumentParser], None] | None = None,
+                       ) -> tuple[argparse.Namespace, Path]:
+    """The command line every ``experiments/*/analyze.py`` shares: ``SWEEP_DIR
+    [--out DIR]`` (plus what ``extra`` adds). Returns the arguments and the output
+    folder, created."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
+    parser.add_argument("--out", default=str(default_out),
+                        help="where to write tables and figures (default: %(default)s)")
+    if extra is not None:
+        extra(parser)
+    args = parser.parse_args(None if argv is None else list(argv))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return args, out
