@@ -402,7 +402,7 @@ class Direct(Regime):
         )
         weights = np.array([v.distance_weight, v.party_weight, v.noise_scale,
                             v.against_all_utility], dtype=np.float64)
-        depth = int(counts.max()) if spec.full_ranking else 1
+        depth = int(np.max(counts)) if spec.full_ranking else 1
         voted, ranking, approvals = cast_ballots(
             ctx.population, ballots, weights, depth=depth,
             approval_margin=ctx.rule.approval_margin if spec.ballot == "approval" else None)

@@ -269,7 +269,7 @@ def two_round(box: BallotBox, cfg: RuleConfig) -> list[ContestResult]:
         w = int(winner[c])
         records = []
         ties: list[tuple[int, ...]] = []
-        top = tuple(int(t) for t in np.flatnonzero(first == first.max()))
+        top = tuple(int(t) for t in np.flatnonzero(first == np.max(first)))
         if n_rounds[c] == 1:
             if len(top) > 1:
                 ties.append(top)
