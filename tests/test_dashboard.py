@@ -136,7 +136,7 @@ def test_reset_releases_the_model_it_replaces():
     finally:
         unsubscribe()
     assert len(old.agents) == 0
-    assert old not in mesa.Agent._ids
+    assert old not in getattr(mesa.Agent, "_ids", {})  # Mesa 3.4+ has no such registry
     assert len(new.agents) > 0
     assert dashboard.policy_space_view(old).png  # its tables stay readable
 
