@@ -17,9 +17,9 @@ from pathlib import Path
 
 from akimsim.analysis import (
     METRIC_LABELS,
+    compare_arms,
     markdown_table,
-    paired_differences,
-    pooled_metrics,
+    write_csv,
 )
 from akimsim.plots import arms_by_tier_figure, save_figure
 from akimsim.sweep import analysis_arguments, load_sweep
@@ -39,11 +39,10 @@ def main(argv: list[str] | None = None) -> None:
     tables = load_sweep(args.sweep_dir, ("contests", "offices"))
     contests, offices = tables["contests"], tables["offices"]
     last = int(offices["year"].max())
-    per_seed = pooled_metrics(contests, offices, by=["seed", ARM, "tier"],
-                              years=(FIRST_YEAR, last))
-    per_seed.to_csv(out / "metrics_by_seed.csv", index=False, float_format="%.6g")
-    diffs = paired_differences(per_seed, ARM, REFERENCE, metrics=METRICS, strata=["tier"])
-    diffs.to_csv(out / "paired_differences.csv", index=False, float_format="%.6g")
+    per_seed, diffs = compare_arms(contests, offices, ARM, REFERENCE, (FIRST_YEAR, last),
+                                   METRICS, strata=["tier"])
+    write_csv(per_seed, out / "metrics_by_seed.csv")
+    write_csv(diffs, out / "paired_differences.csv")
     seeds = per_seed["seed"].nunique()
     fig = arms_by_tier_figure(per_seed, ["dominant_winner_share", "retained_share",
                                          "retention_record_corr", "focus_on_voters",

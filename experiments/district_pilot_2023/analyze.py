@@ -23,10 +23,11 @@ import pandas as pd
 from akimsim.analysis import (
     COMPARISON_METRICS,
     METRIC_LABELS,
+    compare_arms,
     markdown_table,
     mean_ci,
-    paired_differences,
     pooled_metrics,
+    write_csv,
 )
 from akimsim.plots import groups_over_time_figure, paired_differences_figure, save_figure
 from akimsim.sweep import analysis_arguments, load_sweep
@@ -61,10 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     contests = label_groups(contests, pilot)
     offices = label_groups(offices, pilot)
 
-    per_seed = pooled_metrics(contests, offices, by=["seed", "group"], years=(PILOT_YEAR, last))
-    per_seed.to_csv(out / "metrics_by_seed.csv", index=False, float_format="%.6g")
-    diffs = paired_differences(per_seed, "group", "appointed", metrics=METRICS)
-    diffs.to_csv(out / "paired_differences.csv", index=False, float_format="%.6g")
+    per_seed, diffs = compare_arms(contests, offices, "group", "appointed", (PILOT_YEAR, last),
+                                   METRICS)
+    write_csv(per_seed, out / "metrics_by_seed.csv")
+    write_csv(diffs, out / "paired_differences.csv")
     seeds = per_seed["seed"].nunique()
     fig = paired_differences_figure(
         diffs, METRICS, title=f"District akims {PILOT_YEAR}-{last}: the 45 elected in the pilot "
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         pilot_rows.append({"label": f"{METRIC_LABELS[m]} (the {PILOT_YEAR} pilot elections)",
                            "mean": mean, "ci_low": lo, "ci_high": hi})
     pilot_table = pd.DataFrame(pilot_rows)
-    pilot_table.to_csv(out / "pilot_elections.csv", index=False, float_format="%.6g")
+    write_csv(pilot_table, out / "pilot_elections.csv")
     all_units = int(offices[offices["year"] == last].groupby("seed").size().iloc[0])
     text = [
         f"# District pilot 2023: results ({seeds} seeds, district tier, {PILOT_YEAR}-{last})",

@@ -22,7 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from akimsim.analysis import against_observed, markdown_table, pooled_metrics
+from akimsim.analysis import (
+    against_observed,
+    markdown_table,
+    pooled_metrics,
+    write_csv,
+)
 from akimsim.plots import groups_over_time_figure, observed_figure, save_figure
 from akimsim.sweep import analysis_arguments, load_sweep
 
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     per_seed = first.merge(running[["seed", *OBSERVED_2021_2023]], on="seed",
                            suffixes=("_2021", ""))
     per_seed = per_seed.drop(columns=[f"{m}_2021" for m in OBSERVED_2021_2023])
-    per_seed.to_csv(out / "metrics_by_seed.csv", index=False, float_format="%.6g")
+    write_csv(per_seed, out / "metrics_by_seed.csv")
 
     table = pd.concat([
         against_observed(per_seed, OBSERVED_2021).assign(period="25 July 2021"),
@@ -66,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     ], ignore_index=True)
     races = against_observed(per_seed.rename(columns={"contests": "races"}),
                              {"races": OBSERVED_RACES_2021}).assign(period="25 July 2021")
-    table.to_csv(out / "observed_vs_simulated.csv", index=False, float_format="%.6g")
+    write_csv(table, out / "observed_vs_simulated.csv")
     fig = observed_figure(table, title=f"Rural akims, first direct elections: simulated "
                           f"({per_seed['seed'].nunique()} seeds) against observed")
     save_figure(fig, out / "observed_vs_simulated.png")

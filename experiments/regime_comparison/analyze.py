@@ -27,6 +27,7 @@ from akimsim.analysis import (
     mean_ci,
     paired_differences,
     pooled_metrics,
+    write_csv,
 )
 from akimsim.plots import paired_differences_figure, save_figure
 from akimsim.sweep import analysis_arguments, load_sweep
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     last = int(contests["year"].max())
     per_seed = pooled_metrics(contests, offices, by=["seed", ARM],
                               years=(args.first_year, last))
-    per_seed.to_csv(out / "metrics_by_seed.csv", index=False, float_format="%.6g")
+    write_csv(per_seed, out / "metrics_by_seed.csv")
 
     rows = []
     for arm in ARMS:
@@ -62,14 +63,14 @@ def main(argv: list[str] | None = None) -> None:
             rows.append({"arm": arm, "metric": m, "mean": mean, "ci_low": lo, "ci_high": hi,
                          "seeds": len(part)})
     means = pd.DataFrame(rows)
-    means.to_csv(out / "arm_means.csv", index=False, float_format="%.6g")
+    write_csv(means, out / "arm_means.csv")
 
     diffs = pd.concat([
         paired_differences(per_seed, ARM, "appointment", metrics=METRICS),
         paired_differences(per_seed[per_seed[ARM] != "appointment"], ARM, "indirect",
                            metrics=METRICS),
     ], ignore_index=True)
-    diffs.to_csv(out / "paired_differences.csv", index=False, float_format="%.6g")
+    write_csv(diffs, out / "paired_differences.csv")
 
     fig = paired_differences_figure(
         diffs, METRICS, title=f"Rural akims: regimes compared, {args.first_year}-{last}, "

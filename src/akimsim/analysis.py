@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -222,6 +223,27 @@ def paired_differences(table: pd.DataFrame, arm: str, reference: object,
                     "sd": sd, "pairs": n, "p_value": p,
                 })
     return pd.DataFrame(out)
+
+
+def compare_arms(contests: pd.DataFrame, offices: pd.DataFrame, arm: str, reference: object,
+                 years: tuple[int, int], metrics: Iterable[str] = COMPARISON_METRICS,
+                 strata: Sequence[str] = (), pair_on: Sequence[str] = ("seed",),
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Metrics per (pair, arm, strata) over ``years`` and each arm's paired difference
+    from ``reference``: :func:`pooled_metrics` then :func:`paired_differences`.
+
+    Returns ``(per_pair, differences)``; the usual call of an experiment's analysis,
+    e.g. ``compare_arms(c, o, "scenario", "kazakhstan", (2021, 2030), strata=["tier"])``.
+    """
+    per_pair = pooled_metrics(contests, offices, by=[*pair_on, arm, *strata], years=years)
+    diffs = paired_differences(per_pair, arm, reference, pair_on=pair_on,
+                               metrics=list(metrics), strata=strata)
+    return per_pair, diffs
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """A result table as CSV, floats to 6 significant digits (what the experiments commit)."""
+    frame.to_csv(path, index=False, float_format="%.6g")
 
 
 def mean_ci(values: Sequence[float] | np.ndarray, level: float = 0.95) -> tuple[float, float,
