@@ -264,3 +264,24 @@ def test_release_lets_a_finished_model_be_collected():
     del model
     gc.collect()
     assert ref() is None
+
+
+def test_term_limit_binds_only_the_tiers_named():
+    """A one-term limit on regions keeps every regional incumbent off the ballot while
+    rural incumbents may still be re-elected."""
+    from dataclasses import replace
+
+    from akimsim import AkimModel, RegimeName, RegimesConfig, toy_config
+    from akimsim.config import Tier
+
+    base = toy_config(seed=3)
+    akims = replace(base.behaviour.akims, term_limit=1, term_limit_tiers=[Tier.region])
+    cfg = replace(base, behaviour=replace(base.behaviour, akims=akims),
+                  regimes=RegimesConfig(region=RegimeName.appointment,
+                                        district=RegimeName.appointment,
+                                        rural=RegimeName.direct))
+    contests = AkimModel(cfg).run().contest_table()
+    regular = contests[contests["kind"] == "regular"]
+    assert not regular[regular["tier"] == "region"]["incumbent_ran"].any()
+    assert regular[regular["tier"] == "rural"]["incumbent_reelected"].any()
+    assert regular[regular["tier"] == "district"]["incumbent_ran"].any()

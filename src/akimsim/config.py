@@ -179,6 +179,8 @@ class AkimBehaviour:
 
     term_years: int = 4  # law: akim term 4 years
     term_limit: int = 0  # terms allowed in a row (0 = no limit); reports of two, unverified
+    # the tiers the term limit applies to (Russia's two-term limit binds governors only)
+    term_limit_tiers: list[Tier] = field(default_factory=lambda: list(TIERS))
     effort_gain: float = 0.6  # performance per unit of voter-focused effort; assumption
     loyalty_gain: float = 0.6  # loyalty shown per unit of appointer-focused effort; assumption
     # sd of the yearly performance signal and of the loyalty shown; assumption

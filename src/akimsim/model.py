@@ -347,7 +347,7 @@ class AkimModel(mesa.Model):
         terr, b = self.territory, self.cfg.behaviour
         kind = self.pending_kind.pop(unit, "regular")
         incumbent = self.akim_of[unit]
-        limit = b.akims.term_limit
+        limit = b.akims.term_limit if tier in {Tier(t) for t in b.akims.term_limit_tiers} else 0
         eligible = kind != "dismissal" and not (limit and incumbent.consecutive_terms >= limit)
         inc_traits = incumbent.traits if eligible else None
         rng = self.streams.generator(Purpose.candidates, year, unit)
