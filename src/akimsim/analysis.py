@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtr, stdtrit  # Student t CDF and its inverse
 
 CONTEST_METRICS: tuple[str, ...] = (
     "contests", "turnout", "candidates_per_seat", "enc", "margin", "winner_median_distance",
@@ -208,8 +208,8 @@ def paired_differences(table: pd.DataFrame, arm: str, reference: object,
                 mean = float(d.mean()) if n else math.nan
                 sd = float(d.std(ddof=1)) if n > 1 else math.nan
                 if n > 1 and sd > 0:
-                    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
-                    p = float(2 * stats.t.sf(abs(mean) / (sd / math.sqrt(n)), n - 1))
+                    half = float(stdtrit(n - 1, 0.5 + level / 2)) * sd / math.sqrt(n)
+                    p = float(2 * stdtr(n - 1, -abs(mean) / (sd / math.sqrt(n))))
                 elif n > 1:
                     half, p = 0.0, (1.0 if mean == 0 else 0.0)
                 else:
@@ -256,7 +256,7 @@ def mean_ci(values: Sequence[float] | np.ndarray, level: float = 0.95) -> tuple[
     m = float(v.mean())
     if v.shape[0] == 1:
         return m, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, v.shape[0] - 1)) * float(v.std(ddof=1)) \
+    half = float(stdtrit(v.shape[0] - 1, 0.5 + level / 2)) * float(v.std(ddof=1)) \
         / math.sqrt(v.shape[0])
     return m, m - half, m + half
 

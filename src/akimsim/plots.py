@@ -10,6 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from akimsim.analysis import METRIC_LABELS, mean_ci
+
 TIER_COLOURS: dict[str, str] = {"region": "#1b6ca8", "district": "#e07b39", "rural": "#3a923a"}
 REGIME_STYLES: dict[str, str] = {"appointment": ":", "indirect": "--", "direct": "-"}
 REGIME_MARKERS: dict[str, str] = {"appointment": "s", "indirect": "^", "direct": "o"}
@@ -56,12 +58,6 @@ def timeline_figure(summary: pd.DataFrame, title: str = "akimsim: regimes over t
     return fig
 
 
-def _metric_label(metric: str) -> str:
-    from akimsim.analysis import METRIC_LABELS  # light module; no model import
-
-    return METRIC_LABELS.get(metric, metric)
-
-
 ARM_COLOURS: tuple[str, ...] = ("#1b6ca8", "#e07b39", "#3a923a", "#9b3ab0", "#b03a48",
                                 "#6b6b6b")
 
@@ -102,7 +98,7 @@ def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = N
         ax.set_yticks(range(len(labels)), labels, fontsize=8)
         ax.set_ylim(-0.6, len(labels) - 0.4)
         ax.invert_yaxis()
-        ax.set_title(_metric_label(metric), fontsize=9)
+        ax.set_title(METRIC_LABELS.get(metric, metric), fontsize=9)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:
@@ -150,8 +146,6 @@ def groups_over_time_figure(table: pd.DataFrame, metrics: list[str], group: str,
 
     ``table`` has one row per (seed, ``group``, ``x``) and a column per metric.
     """
-    from akimsim.analysis import mean_ci
-
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.6),
                              layout="constrained", squeeze=False)
     groups = [g for g in pd.unique(table[group])]
@@ -166,7 +160,7 @@ def groups_over_time_figure(table: pd.DataFrame, metrics: list[str], group: str,
             ax.plot(frame[x], frame["mean"], marker="o", markersize=3, color=colour,
                     label=str(g))
             ax.fill_between(frame[x], frame["lo"], frame["hi"], color=colour, alpha=0.2)
-        ax.set_title(_metric_label(metric), fontsize=10)
+        ax.set_title(METRIC_LABELS.get(metric, metric), fontsize=10)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(x)
@@ -184,8 +178,6 @@ def arms_by_tier_figure(table: pd.DataFrame, metrics: list[str], arm: str,
     ``table`` has one row per (seed, ``arm``, tier) and a column per metric (e.g. from
     :func:`akimsim.analysis.pooled_metrics`).
     """
-    from akimsim.analysis import mean_ci
-
     arms = [str(a) for a in pd.unique(table[arm])]
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.4),
                              layout="constrained", squeeze=False)
@@ -203,7 +195,7 @@ def arms_by_tier_figure(table: pd.DataFrame, metrics: list[str], arm: str,
                             fmt="o", color=ARM_COLOURS[i % len(ARM_COLOURS)], capsize=2,
                             markersize=4, label=a if j == 0 else None)
         ax.set_xticks(range(len(tiers)), list(tiers))
-        ax.set_title(_metric_label(metric), fontsize=10)
+        ax.set_title(METRIC_LABELS.get(metric, metric), fontsize=10)
         ax.grid(axis="y", alpha=0.3)
     handles, labels = [], []
     for ax in axes[0]:
@@ -302,9 +294,10 @@ def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
             r["votes"])
         total = float(sum(counts) + r["against_all"]) or 1.0
         left = 0.0
+        parties, ids = list(r["candidate_parties"]), list(r["candidate_ids"])
         for k, v in enumerate(counts):
-            party = str(list(r["candidate_parties"])[k])
-            won = list(r["candidate_ids"])[k] == r["winner_id"]
+            party = str(parties[k])
+            won = ids[k] == r["winner_id"]
             label = party if colour_by == "party" else f"{k}: {party}"
             colour = (_party_colour(party, k) if colour_by == "party"
                       else CHOICE_COLOURS[k % len(CHOICE_COLOURS)])
