@@ -161,12 +161,11 @@ def summary_table(model: AkimModel) -> pd.DataFrame:
     """
     contests = contest_table(model)
     offices = office_table(model)
-    dominant = model.party_names[model.dominant] if model.dominant >= 0 else None
     keys = ["year", "tier", "regime"]
     if len(contests):
         c = contests.assign(
             no_winner=(contests["winner_id"] < 0).astype(float),
-            dominant_win=(contests["winner_party"] == (dominant or "\0")).astype(float).where(
+            dominant_win=contests["winner_dominant"].astype(float).where(
                 contests["winner_id"] >= 0),
             self_win=(contests["winner_nomination"] == "self").astype(float).where(
                 contests["winner_id"] >= 0),

@@ -116,6 +116,7 @@ class AkimModel(mesa.Model):
         n = terr.n_units
 
         # regimes per unit
+        self.term_limited = frozenset(Tier(t) for t in cfg.behaviour.akims.term_limit_tiers)
         self.pinned: dict[Tier, RegimeName | None] = {
             Tier.region: cfg.regimes.region,
             Tier.district: cfg.regimes.district,
@@ -347,7 +348,7 @@ class AkimModel(mesa.Model):
         terr, b = self.territory, self.cfg.behaviour
         kind = self.pending_kind.pop(unit, "regular")
         incumbent = self.akim_of[unit]
-        limit = b.akims.term_limit if tier in {Tier(t) for t in b.akims.term_limit_tiers} else 0
+        limit = b.akims.term_limit if tier in self.term_limited else 0
         eligible = kind != "dismissal" and not (limit and incumbent.consecutive_terms >= limit)
         inc_traits = incumbent.traits if eligible else None
         rng = self.streams.generator(Purpose.candidates, year, unit)
