@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.akimsim-installed
 RUN_DIR ?= results/main
 
-.PHONY: install run test test-slow lint bench bench-peers clean dashboard chromium
+.PHONY: install run test test-fast test-slow lint bench bench-peers clean dashboard chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: install
 ## lint, type-check and the whole test suite (slow tests excluded)
 test: install lint chromium
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -m "not slow"
+
+## the inner loop: the in-process tests only (no command line, launchers, notebooks or
+## browser), under two minutes; `make test` runs everything
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not process" -q
 
 lint: install
 	$(BIN)/ruff check src tests scripts benchmarks experiments

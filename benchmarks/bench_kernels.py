@@ -6,14 +6,15 @@ Run from the repository root::
         [--out benchmarks/results/kernels.json]
     .venv/bin/python benchmarks/bench_kernels.py --quick      # 1/20 of the voters, a smoke test
 
-For every kernel of :mod:`akimsim.kernels` (and a few composites and public wrappers)
-it reports, in one run: the first call (compile + run) and the median, min and max of
-``--repeats`` calls after it, under ``balanced()`` as the package calls them; the
-speed-up over a vectorised NumPy reference that computes the same result (checked equal,
-bit for bit where the kernel draws random numbers); the ratio to a memory-bandwidth
-bound (bytes the kernel must move / a streaming-read bandwidth measured in the run);
-and the peak resident memory while the item ran. It also times the national timeline
-and a warm-cache model start in subprocesses, and checks each target of the issue.
+For every kernel of :mod:`akimsim.kernels` that a model run calls (and a few composites
+and public wrappers) it reports, in one run: the first call (compile + run) and the
+median, min and max of ``--repeats`` calls after it, under ``balanced()`` as the package
+calls them; the speed-up over a vectorised NumPy reference that computes the same result
+(checked equal, bit for bit where the kernel draws random numbers); the ratio to a
+memory-bandwidth bound (bytes the kernel must move / a streaming-read bandwidth measured
+in the run); and the peak resident memory while the item ran. It also times the national
+timeline and a warm-cache model start in subprocesses, and checks each target of the
+issue.
 
 Byte counts follow the arrays' layout: a kernel that reads column 0 of the row-major
 int8 ``ranking[N, R]`` is charged the whole row, because memory moves in cache lines.
@@ -22,10 +23,10 @@ int8 ``ranking[N, R]`` is charged the whole row, because memory moves in cache l
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import inspect
 import json
 import os
 import platform
@@ -49,8 +50,9 @@ GB = 1e9
 MB = 1e6
 
 # --------------------------------------------------------------------------------------
-# the counter-based generator of akimsim.kernels, ported to NumPy uint64 arrays
-# (uint64 array arithmetic wraps modulo 2**64, as in the kernels)
+# the counter-based generator of akimsim.kernels.rng, ported to NumPy uint64 arrays
+# (uint64 array arithmetic wraps modulo 2**64, as in the kernels); the channels are
+# checked against akimsim.kernels.rng at the start of the run
 
 _MASK = (1 << 64) - 1
 _GOLDEN_I = 0x9E3779B97F4A7C15
@@ -62,6 +64,10 @@ TWO_M53 = 1.0 / 9007199254740992.0
 TURNOUT_CHANNEL = 0xFFFF
 RUNOFF_CHANNEL = 0xFFFE
 LOT_CHANNEL = 0x10715
+RANK_PICK = 0  # the r-th pick of a ranking draws on channel RANK_PICK + r
+VOTER_POSITION = 1  # and VOTER_POSITION + 1
+VOTER_TRAITS = 3  # and VOTER_TRAITS + 1
+VOTER_PARTY = 5
 
 
 def np_mix64(z: np.ndarray) -> np.ndarray:
@@ -205,7 +211,9 @@ class Setup:
     logit_shift: np.ndarray
     keys: np.ndarray
     lot_keys: np.ndarray
-    weights: np.ndarray
+    weights: Any  # kernels.ChoiceWeights
+    batch: Any  # kernels.ContestBatch of (starts, stops, cand_start, keys, lot_keys)
+    cands: Any  # kernels.CandidateArrays of (cand_xy, cand_valence, cand_party)
     cov: np.ndarray  # int64[N] contest of each voter (precomputed layout for NumPy)
     kmax: int
     build_args: dict[str, Any]
@@ -220,10 +228,10 @@ class Setup:
 
 
 def make_setup(scale: float, repeats: int) -> tuple[Setup, dict[str, Any]]:
-    from akimsim.config import BehaviourConfig, VoterBehaviour
-    from akimsim.population import build_population
+    from akimsim.config import BehaviourConfig, RuleConfig, VoterBehaviour
+    from akimsim.kernels import CandidateArrays, ChoiceWeights, ContestBatch
     from akimsim.streams import Streams
-    from akimsim.territory import load_territory_file
+    from akimsim.world import build_population, load_territory_file
 
     timings: dict[str, Any] = {}
     t0 = time.perf_counter()
@@ -261,13 +269,18 @@ def make_setup(scale: float, repeats: int) -> tuple[Setup, dict[str, Any]]:
     logit_shift = behaviour.salience_rural + behaviour.turnout_per_log_candidate * np.log(n_cand)
     state = np.random.SeedSequence(0).generate_state(2 * c, dtype=np.uint64)
     keys, lot_keys = state[:c].copy(), state[c:].copy()
-    weights = np.array([1.0, 1.0, 0.7, -1.6])
+    weights = ChoiceWeights(distance=1.0, party=1.0, noise=0.7, against_all=-1.6,
+                            approval_margin=float(RuleConfig().approval_margin))
     cov = np.repeat(np.arange(c, dtype=np.int64), stops - starts)
     s = Setup(territory=territory, pop=pop, n=n, starts=starts, stops=stops,
               cand_start=cand_start, n_cand=n_cand, cand_xy=cand_xy,
               cand_valence=cand_valence, cand_party=cand_party,
               logit_shift=logit_shift.astype(np.float64), keys=keys, lot_keys=lot_keys,
-              weights=weights, cov=cov, kmax=int(n_cand.max()),
+              weights=weights,
+              batch=ContestBatch(starts=starts, stops=stops, cand_start=cand_start, keys=keys,
+                                 lot_keys=lot_keys),
+              cands=CandidateArrays(xy=cand_xy, valence=cand_valence, party=cand_party),
+              cov=cov, kmax=int(n_cand.max()),
               build_args={"behaviour": behaviour, "parties": parties})
     return s, timings
 
@@ -313,9 +326,9 @@ def voter_view(s: Setup, voted: np.ndarray) -> VoterView:
 
 
 def base_slot_utility(s: Setup, v: VoterView, k: int) -> np.ndarray:
-    """kernels.base_utility of candidate slot ``k`` for every voter of the view (-inf past
-    the voter's ballot)."""
-    w_dist, w_party = s.weights[0], s.weights[1]
+    """kernels.ballots.base_utility of candidate slot ``k`` for every voter of the view
+    (-inf past the voter's ballot)."""
+    w_dist, w_party = s.weights.distance, s.weights.party
     cand = np.minimum(v.k0 + k, s.k - 1)
     dx = v.vx - s.cand_xy[cand, 0]
     dy = v.vy - s.cand_xy[cand, 1]
@@ -328,8 +341,8 @@ def base_slot_utility(s: Setup, v: VoterView, k: int) -> np.ndarray:
 
 def logit_options(s: Setup, v: VoterView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(util, weight, alive), each [Nv, Kmax + 1] with option 0 = "against all", as
-    kernels.logit_weights fills them with every option alive."""
-    against_u, noise = s.weights[3], s.weights[2]
+    kernels.ballots.logit_weights fills them with every option alive."""
+    against_u, noise = s.weights.against_all, s.weights.noise
     has_against = bool(np.isfinite(against_u))
     nv = v.idx.shape[0]
     util = np.empty((nv, s.kmax + 1))
@@ -352,7 +365,7 @@ def logit_options(s: Setup, v: VoterView) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def np_pick(util: np.ndarray, weight: np.ndarray, alive: np.ndarray, draw: np.ndarray
             ) -> np.ndarray:
-    """kernels.pick_option row by row: the first alive option whose running sum of alive
+    """kernels.ballots.pick_option row by row: the first alive option whose running sum of alive
     weights (in listing order) exceeds draw * total; the last alive option if none does;
     the best alive utility if the total is 0; -1 with nothing alive."""
     acc = np.cumsum(np.where(alive, weight, 0.0), axis=1)  # sequential, as the kernel adds
@@ -366,18 +379,20 @@ def np_pick(util: np.ndarray, weight: np.ndarray, alive: np.ndarray, draw: np.nd
     return np.where(alive.any(axis=1), pick, -1)
 
 
-def np_choice(s: Setup, voted: np.ndarray) -> np.ndarray:
-    """choice_kernel: a logit choice among "against all" and the candidates, by the
-    uniform draw of channel 0. One 1-D array per option (faster than the [Nv, K + 1]
-    form of :func:`np_rank`); that general form handles noise 0 and empty ballots."""
+def np_single_mark(s: Setup, voted: np.ndarray) -> np.ndarray:
+    """rank_kernel at depth 1 (the single-mark ballot of a plurality round): a logit
+    choice among "against all" and the candidates, by the uniform draw of channel
+    RANK_PICK + 0. One 1-D array per option (faster than the [Nv, K + 1] form of
+    :func:`np_rank`); that general form handles noise 0 and empty ballots. Returns
+    int8[N, 1]: the candidate's slot, -1 for "against all" and for non-voters."""
     v = voter_view(s, voted)
-    against_u, noise = s.weights[3], s.weights[2]
+    against_u, noise = s.weights.against_all, s.weights.noise
     has_against = bool(np.isfinite(against_u))
     if noise <= 0.0 or (v.nk.shape[0] and int(v.nk.min()) == 0):
         util, weight, alive = logit_options(s, v)
-        pick = np_pick(util, weight, alive, np_uniform01(v.key, v.rows, 0))
-        out = np.full(s.n, -2, dtype=np.int16)
-        out[v.idx] = np.where(pick < 0, -2, pick - 1)
+        pick = np_pick(util, weight, alive, np_uniform01(v.key, v.rows, RANK_PICK))
+        out = np.full((s.n, 1), -1, dtype=np.int8)
+        out[v.idx, 0] = np.where(pick <= 0, -1, pick - 1)
         return out
     nv = v.idx.shape[0]
     utils = [np.full(nv, against_u if has_against else -np.inf)]
@@ -393,7 +408,7 @@ def np_choice(s: Setup, voted: np.ndarray) -> np.ndarray:
         np.exp(w, out=w)
         total += w
         weights.append(w)
-    target = np_uniform01(v.key, v.rows, 0)
+    target = np_uniform01(v.key, v.rows, RANK_PICK)
     target *= total
     pick = np.full(nv, -1, dtype=np.int16)
     acc = np.zeros(nv)
@@ -407,8 +422,8 @@ def np_choice(s: Setup, voted: np.ndarray) -> np.ndarray:
             hit[:] = False
         pick[hit] = j
     pick = np.where(pick < 0, v.nk.astype(np.int16), pick)  # else the last option alive
-    out = np.full(s.n, -2, dtype=np.int16)
-    out[v.idx] = pick - 1
+    out = np.full((s.n, 1), -1, dtype=np.int8)
+    out[v.idx, 0] = pick - 1  # option 0, "against all", ranks nobody: -1
     return out
 
 
@@ -424,7 +439,7 @@ def np_rank(s: Setup, voted: np.ndarray, depth: int) -> np.ndarray:
         if act.shape[0] == 0:
             break
         pick = np_pick(util[act], weight[act], alive[act],
-                       np_uniform01(v.key[act], v.rows[act], r))
+                       np_uniform01(v.key[act], v.rows[act], RANK_PICK + r))
         go = pick > 0
         act, pick = act[go], pick[go]
         ranked[act, r] = pick - 1
@@ -449,7 +464,7 @@ def np_approval(s: Setup, voted: np.ndarray, margin: float) -> np.ndarray:
         if act.shape[0] == 0:
             break
         pick = np_pick(util[act], weight[act], alive[act],
-                       np_uniform01(v.key[act], v.rows[act], r))
+                       np_uniform01(v.key[act], v.rows[act], RANK_PICK + r))
         go = pick > 0
         act, pick = act[go], pick[go]
         u = util[act, pick]
@@ -465,10 +480,12 @@ def np_approval(s: Setup, voted: np.ndarray, margin: float) -> np.ndarray:
     return out
 
 
-def tally_codes(s: Setup, choice: np.ndarray) -> np.ndarray:
-    """Bin of every ballot: contest * (Kmax + 2) + choice + 2 (0 abstained, 1 against all)."""
+def tally_codes(s: Setup, ranking: np.ndarray, voted: np.ndarray) -> np.ndarray:
+    """Bin of every ballot: contest * (Kmax + 2) + mark + 2, where mark is the first
+    preference (-1 for "against all") of a voter and -2 for a non-voter (0 abstained,
+    1 against all)."""
     codes = s.cov * (s.kmax + 2)
-    codes += choice
+    codes += np.where(voted == 1, ranking[:, 0], -2)
     codes += 2
     return codes
 
@@ -484,10 +501,6 @@ def unpack_counts(s: Setup, counts: np.ndarray) -> tuple[np.ndarray, ...]:
 
 def np_tally_bincount(s: Setup, codes: np.ndarray) -> np.ndarray:
     return np.bincount(codes, minlength=s.c * (s.kmax + 2))
-
-
-def np_tally_full(s: Setup, choice: np.ndarray) -> tuple[np.ndarray, ...]:
-    return unpack_counts(s, np_tally_bincount(s, tally_codes(s, choice)))
 
 
 def np_first_preference(s: Setup, ranking: np.ndarray, voted: np.ndarray
@@ -518,6 +531,15 @@ def np_worst_of(values: np.ndarray, active: np.ndarray, lots: np.ndarray) -> np.
     return np.where(active.any(axis=1), worst, -1)
 
 
+def np_tied(values: np.ndarray, active: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """kernels.counts.mark_tied per row: the active slots whose value equals the chosen
+    slot's, when there are at least two of them (else none); none where chosen is -1."""
+    at = values[np.arange(values.shape[0]), np.maximum(chosen, 0)]
+    tied = active & (values == at[:, None]) & (chosen >= 0)[:, None]
+    tied &= (tied.sum(axis=1) > 1)[:, None]
+    return tied
+
+
 def np_irv(s: Setup, ranking: np.ndarray, voted: np.ndarray) -> dict[str, np.ndarray]:
     """Instant runoff, rounds vectorised across contests (loops: rounds, rank columns)."""
     c, kmax, depth = s.c, s.kmax, ranking.shape[1]
@@ -526,6 +548,7 @@ def np_irv(s: Setup, ranking: np.ndarray, voted: np.ndarray) -> dict[str, np.nda
     counts = np.zeros((c, kmax, kmax), dtype=np.int64)
     exhausted = np.zeros((c, kmax), dtype=np.int64)
     eliminated = np.full((c, kmax), -1, dtype=np.int64)
+    tied = np.zeros((c, kmax, kmax), dtype=bool)
     n_rounds = np.zeros(c, dtype=np.int64)
     winner = np.full(c, -1, dtype=np.int64)
     active = np.arange(kmax)[None, :] < s.n_cand[:, None]
@@ -560,13 +583,15 @@ def np_irv(s: Setup, ranking: np.ndarray, voted: np.ndarray) -> dict[str, np.nda
         won = running & ((active.sum(axis=1) == 1) | (2 * local[ar, np.maximum(best, 0)]
                                                      > continuing))
         winner[won] = best[won]
+        tied[won, rnd] = np_tied(local, active, best)[won]
         out = running & ~won
         worst = np_worst_of(local, active, lots)
+        tied[out, rnd] = np_tied(local, active, worst)[out]
         active[ar[out], worst[out]] = False
         eliminated[out, rnd] = worst[out]
         running = out
     return {"counts": counts, "exhausted": exhausted, "eliminated": eliminated,
-            "n_rounds": n_rounds, "winner": winner}
+            "tied": tied, "n_rounds": n_rounds, "winner": winner}
 
 
 def np_two_round(s: Setup, ranking: np.ndarray, voted: np.ndarray, threshold: float,
@@ -586,6 +611,7 @@ def np_two_round(s: Setup, ranking: np.ndarray, voted: np.ndarray, threshold: fl
     against = np.zeros((c, 2), dtype=np.int64)
     ballots = np.zeros((c, 2), dtype=np.int64)
     finalists = np.full((c, 2), -1, dtype=np.int64)
+    tied = np.zeros((c, 3, kmax), dtype=bool)  # first place, second place, runoff
     n_rounds = np.where(s.n_cand > 0, 1, 0).astype(np.int64)
     winner = np.full(c, -1, dtype=np.int64)
     present = s.n_cand > 0
@@ -594,6 +620,7 @@ def np_two_round(s: Setup, ranking: np.ndarray, voted: np.ndarray, threshold: fl
     ballots[:, 0] = np.where(present, cast, 0)
     active = np.arange(kmax)[None, :] < s.n_cand[:, None]
     first = np_best_of(first_counts, active, lots)
+    tied[present, 0] = np_tied(first_counts, active, first)[present]
     lead = first_counts[ar, np.maximum(first, 0)]
     decided = present & ((s.n_cand == 1) | (lead > threshold * cast))
     winner[decided] = first[decided]
@@ -601,6 +628,7 @@ def np_two_round(s: Setup, ranking: np.ndarray, voted: np.ndarray, threshold: fl
     others = active.copy()
     others[ar, np.maximum(first, 0)] = False
     second = np_best_of(first_counts, others, lots)
+    tied[run, 1] = np_tied(first_counts, others, second)[run]
     finalists[run, 0] = first[run]
     finalists[run, 1] = second[run]
     sel = run[vc]
@@ -636,8 +664,9 @@ def np_two_round(s: Setup, ranking: np.ndarray, voted: np.ndarray, threshold: fl
     both[rr, second[run]] = True
     w = np_best_of(final, both, lots)
     winner[run] = w[run]
+    tied[run, 2] = np_tied(final, both, w)[run]
     return {"counts": counts, "against": against, "ballots": ballots,
-            "finalists": finalists, "n_rounds": n_rounds, "winner": winner}
+            "finalists": finalists, "tied": tied, "n_rounds": n_rounds, "winner": winner}
 
 
 def np_borda(s: Setup, ranking: np.ndarray, voted: np.ndarray) -> np.ndarray:
@@ -706,12 +735,12 @@ def np_voters(territory: Any, args: dict[str, Any]) -> tuple[np.ndarray, ...]:
         angle = 2.0 * np.pi * np_uniform01(key, rows, channel + 1)
         return radius * np.cos(angle), radius * np.sin(angle)
 
-    zx, zy = normal_pair(1)
-    zs, zt = normal_pair(3)
+    zx, zy = normal_pair(VOTER_POSITION)
+    zs, zt = normal_pair(VOTER_TRAITS)
     mean = args["unit_mean"]
     x = mean[home, 0] + voter_sd * zx
     y = mean[home, 1] + voter_sd * zy
-    draw = np_uniform01(key, rows, 5)
+    draw = np_uniform01(key, rows, VOTER_PARTY)
     cum = args["party_cum"]
     party = np.searchsorted(cum, draw, side="right")
     party = np.where(party >= cum.shape[0], -1, party)
@@ -723,6 +752,16 @@ def np_voters(territory: Any, args: dict[str, Any]) -> tuple[np.ndarray, ...]:
     logit = t_mu + t_sd * zt + args["unit_shift"][home]
     return (np.stack([x, y], axis=1).astype(np.float32), party.astype(np.int8),
             strength.astype(np.float32), logit.astype(np.float32))
+
+
+def np_party_count(territory: Any, party: np.ndarray, n_parties: int) -> np.ndarray:
+    """party_count_kernel: voters of each party (last column unattached) among each
+    unit's own voters, one bincount over (home unit, party) codes."""
+    home = np.repeat(np.arange(territory.n_units, dtype=np.int64), territory.own_voters)
+    codes = home * (n_parties + 1)
+    codes += np.where(party < 0, n_parties, party)
+    return np.bincount(codes, minlength=territory.n_units * (n_parties + 1)).reshape(
+        territory.n_units, n_parties + 1)
 
 
 def _sortable(x: np.ndarray) -> np.ndarray:
@@ -932,7 +971,8 @@ def machine_info() -> dict[str, Any]:
 
 
 def source_state() -> dict[str, Any]:
-    """Git commit, uncommitted changes under src/ and a hash of kernels.py."""
+    """Git commit, uncommitted changes under src/ and a hash of the kernels package
+    (every src/akimsim/kernels/*.py, sorted by name: its name and bytes, one sha1)."""
     def git(*a: str) -> str:
         try:
             return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True,
@@ -940,20 +980,39 @@ def source_state() -> dict[str, Any]:
         except OSError:
             return ""
 
-    kern = ROOT / "src" / "akimsim" / "kernels.py"
-    digest = hashlib.sha1(kern.read_bytes()).hexdigest() if kern.is_file() else ""
+    files = sorted((ROOT / "src" / "akimsim" / "kernels").glob("*.py"))
+    whole = hashlib.sha1()
+    per_file = {}
+    for f in files:
+        data = f.read_bytes()
+        whole.update(f.name.encode() + b"\0" + data + b"\0")
+        per_file[f.name] = hashlib.sha1(data).hexdigest()
     return {"commit": git("rev-parse", "--short", "HEAD"),
             "src_changes": git("status", "--porcelain", "src").splitlines(),
-            "kernels_py_sha1": digest}
+            "kernels_sha1": whole.hexdigest() if files else "",
+            "kernels_files_sha1": per_file}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from akimsim import kernels, rules, voting
-    from akimsim import population as population_mod
-    from akimsim._jit import balanced
-    from akimsim.config import RuleConfig
-    from akimsim.population import unit_means, voter_blocks
+    from akimsim import elections, kernels
+    from akimsim.config import BallotKind, RuleConfig
+    from akimsim.kernels import (
+        IrvCounts,
+        PartyLayout,
+        RunoffRule,
+        TwoRoundCounts,
+        UnitEffects,
+        VoteCounts,
+        VoterArrays,
+        VoterBlocks,
+        VoterTraitParams,
+        VoterTraits,
+        balanced,
+    )
+    from akimsim.kernels import rng as kernel_rng
     from akimsim.streams import Purpose, Streams
+    from akimsim.world import population as population_mod
+    from akimsim.world.population import unit_means, voter_blocks
 
     quick = args.quick
     scale = 0.05 if quick else 1.0
@@ -1040,7 +1099,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         mark = "equal" if r["equal"] else "DIFFER: " + r["detail"]
         print(f"  check {name}: {mark}", flush=True)
 
-    starts, stops, cs = s.starts, s.stops, s.cand_start
+    starts, stops = s.starts, s.stops
+    batch, cands, w = s.batch, s.cands, s.weights
+    # the NumPy port of the generator must use the channels of akimsim.kernels.rng
+    ported = {"TURNOUT_CHANNEL": TURNOUT_CHANNEL, "RUNOFF_CHANNEL": RUNOFF_CHANNEL,
+              "LOT_CHANNEL": LOT_CHANNEL, "RANK_PICK": RANK_PICK,
+              "VOTER_POSITION": VOTER_POSITION, "VOTER_TRAITS": VOTER_TRAITS,
+              "VOTER_PARTY": VOTER_PARTY}
+    off = [f"{k} {v:#x} vs {int(getattr(kernel_rng, k)):#x}" for k, v in ported.items()
+           if int(getattr(kernel_rng, k)) != v]
+    invariant("NumPy port channels = akimsim.kernels.rng", {
+        "equal": not off, "detail": "; ".join(off)},
+        "the channel constants of this script against the package's table")
     # ---------------------------------------------------------------- population
     print("population", flush=True)
     streams = Streams(0)
@@ -1052,39 +1122,34 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     unit_shift = region_shift[s.territory.region].astype(np.float64)
     party_cum = np.cumsum([p.attachment for p in parties])
     party_xy = np.array([[p.x, p.y] for p in parties], dtype=np.float64).reshape(-1, 2)
-    params = np.array([behaviour.voter_sd, behaviour.party_pull,
-                       behaviour.partisanship_logit_mean, behaviour.partisanship_logit_sd,
-                       behaviour.propensity_logit_mean, behaviour.propensity_logit_sd])
+    params = VoterTraitParams(
+        float(behaviour.voter_sd), float(behaviour.party_pull),
+        float(behaviour.partisanship_logit_mean), float(behaviour.partisanship_logit_sd),
+        float(behaviour.propensity_logit_mean), float(behaviour.propensity_logit_sd))
     pkey = streams.kernel_key(Purpose.population, 1)
-    b_start, b_stop, b_unit = voter_blocks(s.territory.start.astype(np.int64),
-                                           s.territory.own_voters.astype(np.int64))
-    v_xy = np.empty((n, 2), dtype=np.float32)
-    v_party = np.empty(n, dtype=np.int8)
-    v_strength = np.empty(n, dtype=np.float32)
-    v_logit = np.empty(n, dtype=np.float32)
+    blocks = VoterBlocks(*voter_blocks(s.territory.start.astype(np.int64),
+                                       s.territory.own_voters.astype(np.int64)))
+    units = UnitEffects(means, unit_shift)
+    party_layout = PartyLayout(party_cum, party_xy)
+    traits = VoterTraits(xy=np.empty((n, 2), dtype=np.float32), party=np.empty(n, dtype=np.int8),
+                         strength=np.empty(n, dtype=np.float32),
+                         turnout_logit=np.empty(n, dtype=np.float32))
     kernel_item("voters_kernel", lambda: kernels.voters_kernel(
-        b_start, b_stop, b_unit, means, unit_shift, party_cum, party_xy, params, pkey, v_xy,
-        v_party, v_strength, v_logit), n * 17,
+        blocks, units, party_layout, params, pkey, traits), n * 17,
         note="compiled during the population build's first call; bytes: the arrays written")
-    check("voters_kernel = population arrays",
-          (v_xy, v_party, v_strength, v_logit),
+    check("voters_kernel = population arrays", tuple(traits),
           (pop.xy, pop.party, pop.strength, pop.turnout_logit), "bit-identical")
     ref = numpy_item("numpy: voters", "voters_kernel", lambda: np_voters(
         s.territory, {"key": pkey, "params": params, "unit_mean": means,
                       "party_cum": party_cum, "party_xy": party_xy, "unit_shift": unit_shift}))
-    check("voters_kernel vs numpy", (v_xy, v_party, v_strength, v_logit), ref,
+    check("voters_kernel vs numpy", tuple(traits), ref,
           "bit-identical (float32 outputs of float64 transcendental maths)")
     del ref
     median = np.zeros((s.territory.n_units, 2))
     sizes = s.territory.stop - s.territory.start
-    med_args: tuple[Any, ...] = (s.territory.start, s.territory.stop, pop.xy)
-    max_sample = None
-    if "max_sample" in inspect.signature(kernels.unit_median_kernel.py_func).parameters:
-        max_sample = int(population_mod.MEDIAN_SAMPLE)
-        med_args = (*med_args, max_sample)
-        stride = np.where(sizes > max_sample, -(-sizes // max_sample), 1)
-    else:
-        stride = np.ones_like(sizes)
+    max_sample = int(population_mod.MEDIAN_SAMPLE)
+    med_args = (s.territory.start, s.territory.stop, pop.xy, max_sample)
+    stride = np.where(sizes > max_sample, -(-sizes // max_sample), 1)
     # xy rows read: each sampled row costs its 8 bytes, or a 64-byte line when strided apart
     med_bytes = float((-(-sizes // stride) * np.minimum(8 * stride, 64)).sum())
     kernel_item("unit_median_kernel", lambda: kernels.unit_median_kernel(*med_args, median),
@@ -1096,135 +1161,135 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      lambda: np_unit_median(s.territory, pop.xy, max_sample))
     check("unit_median_kernel vs numpy", median, ref, "exact")
     del ref
+    n_parties = len(parties)
+    own_start = s.territory.start.astype(np.int64)
+    own_count = s.territory.own_voters.astype(np.int64)
+    supporters = np.zeros((s.territory.n_units, n_parties + 1), dtype=np.int64)
+
+    def party_count() -> None:
+        supporters[:] = 0
+        kernels.party_count_kernel(own_start, own_count, pop.party, supporters)
+
+    kernel_item("party_count_kernel", party_count, n * 1,
+                note="each unit's own voters by party (world.party_supporters)")
+    ref = numpy_item("numpy: party counts (bincount)", "party_count_kernel",
+                     lambda: np_party_count(s.territory, pop.party, n_parties))
+    check("party_count_kernel vs numpy", supporters, ref, "same counts")
+    del ref
 
     # ---------------------------------------------------------------- direct round
-    print("direct election: turnout, choice, tally", flush=True)
+    # what a plurality round of the model runs (regimes.Direct): elections.cast_ballots
+    # at depth 1 (turnout_kernel + rank_kernel, one mark), then
+    # BallotBox.first_preferences (first_preference_kernel)
+    print("direct election, plurality: turnout, single mark, first-preference count",
+          flush=True)
     voted = np.zeros(n, dtype=np.uint8)
     kernel_item("turnout_kernel", lambda: kernels.turnout_kernel(
-        starts, stops, pop.turnout_logit, s.logit_shift, s.keys, voted), n * (4 + 1))
+        batch, pop.turnout_logit, s.logit_shift, voted), n * (4 + 1))
     np_voted = numpy_item("numpy: turnout", "turnout_kernel", lambda: np_turnout(s))
     check("turnout_kernel vs numpy", voted, np_voted, "bit-identical")
     del np_voted
-    choice = np.full(n, -3, dtype=np.int16)
-    w = s.weights
-    cand = (cs, s.cand_xy, s.cand_valence, s.cand_party)
-    vtr = (pop.xy, pop.party, pop.strength, voted, w, s.keys)
-    kernel_item("choice_kernel", lambda: kernels.choice_kernel(
-        starts, stops, *cand, *vtr, choice), n * (8 + 1 + 4 + 1 + 2))
-    np_ch = numpy_item("numpy: choice", "choice_kernel", lambda: np_choice(s, voted))
-    check("choice_kernel vs numpy", choice, np_ch, "bit-identical")
-    del np_ch
-    votes = np.zeros(s.k, dtype=np.int64)
-    against = np.zeros(c, dtype=np.int64)
-    ballots = np.zeros(c, dtype=np.int64)
-    kernel_item("tally_kernel", lambda: kernels.tally_kernel(
-        starts, stops, cs, choice, votes, against, ballots), n * 2)
-    codes = tally_codes(s, choice)
-    counts = numpy_item("numpy: np.bincount alone (precomputed codes)", "tally_kernel",
+    voters = VoterArrays(pop.xy, pop.party, pop.strength)
+    mark = np.full((n, 1), -1, dtype=np.int8)
+    kernel_item("rank_kernel, depth 1", lambda: kernels.rank_kernel(
+        batch, cands, voters, voted, w, mark), n * (8 + 1 + 4 + 1 + 1),
+        note="the single-mark ballot of a plurality round (one pick, channel RANK_PICK + 0); "
+             "first call compiles rank_kernel")
+    np_mk = numpy_item("numpy: rank, depth 1 (single mark)", "rank_kernel, depth 1",
+                       lambda: np_single_mark(s, voted),
+                       note="one 1-D array per option; the spatial-choice baseline")
+    check("rank_kernel, depth 1 vs numpy", mark, np_mk, "bit-identical")
+    del np_mk
+    fp1 = VoteCounts.zeros(batch)
+    kernel_item("first_preference_kernel, depth 1", lambda: kernels.first_preference_kernel(
+        batch, mark, voted, fp1), n * (1 + 1),
+        note="the plurality count of the single marks; first call compiles the kernel")
+    codes = tally_codes(s, mark, voted)
+    counts = numpy_item("numpy: np.bincount alone (precomputed codes)",
+                        "first_preference_kernel, depth 1",
                         lambda: np_tally_bincount(s, codes),
-                        note="bins: contest * (Kmax + 2) + choice + 2, int64 codes built "
+                        note="bins: contest * (Kmax + 2) + mark + 2, int64 codes built "
                              "before timing")
-    check("tally_kernel vs np.bincount", (votes, against, ballots), unpack_counts(s, counts),
+    check("first_preference_kernel, depth 1 vs np.bincount", fp1, unpack_counts(s, counts),
           "same counts")
-    ref = numpy_item("numpy: tally incl. code construction", "tally_kernel",
-                     lambda: np_tally_full(s, choice))
-    check("tally_kernel vs numpy (with codes)", (votes, against, ballots), ref, "same counts")
+    ref = numpy_item("numpy: first-preference count incl. code construction",
+                     "first_preference_kernel, depth 1",
+                     lambda: np_first_preference(s, mark, voted))
+    check("first_preference_kernel, depth 1 vs numpy (with codes)", fp1, ref, "same counts")
     del counts, ref
 
     voted2 = np.zeros(n, dtype=np.uint8)
-    choice2 = np.full(n, -3, dtype=np.int16)
-    votes2 = np.zeros(s.k, dtype=np.int64)
-    against2 = np.zeros(c, dtype=np.int64)
-    ballots2 = np.zeros(c, dtype=np.int64)
+    mark2 = np.full((n, 1), -1, dtype=np.int8)
+    fp2 = VoteCounts.zeros(batch)
 
     def national_round() -> None:
-        kernels.turnout_kernel(starts, stops, pop.turnout_logit, s.logit_shift, s.keys, voted2)
-        kernels.choice_kernel(starts, stops, *cand, pop.xy, pop.party, pop.strength, voted2, w,
-                              s.keys, choice2)
-        kernels.tally_kernel(starts, stops, cs, choice2, votes2, against2, ballots2)
+        kernels.turnout_kernel(batch, pop.turnout_logit, s.logit_shift, voted2)
+        kernels.rank_kernel(batch, cands, voters, voted2, w, mark2)
+        kernels.first_preference_kernel(batch, mark2, voted2, fp2)
 
-    kernel_item("national direct round, plurality", national_round, n * (5 + 16 + 2),
-                kind="composite", note="turnout_kernel + choice_kernel + tally_kernel")
-    check("national round = separate kernels", (votes2, against2, ballots2),
-          (votes, against, ballots), "same counts")
+    kernel_item("national direct round, plurality", national_round, n * (5 + 15 + 2),
+                kind="composite",
+                note="turnout_kernel + rank_kernel (depth 1) + first_preference_kernel")
+    check("national round = separate kernels", fp2, fp1, "same counts")
 
     def np_round() -> tuple[np.ndarray, ...]:
         vt = np_turnout(s)
-        return np_tally_full(s, np_choice(s, vt))
+        return np_first_preference(s, np_single_mark(s, vt), vt)
 
     numpy_item("numpy: national direct round", "national direct round, plurality", np_round)
-
-    from akimsim.voting import Ballots
-    bal = Ballots(starts=starts, stops=stops, cand_start=cs, cand_xy=s.cand_xy,
-                  cand_valence=s.cand_valence, cand_party=s.cand_party,
-                  logit_shift=s.logit_shift, keys=s.keys)
-    tallies: list[Any] = [None]
-
-    def public_round() -> None:
-        tallies[0] = voting.run_direct_elections(pop, bal, w)
-
-    kernel_item("voting.run_direct_elections", public_round, n * (5 + 16 + 2),
-                kind="public", note="checks, allocation, three kernels")
-    t_pub = tallies[0]
-    check("run_direct_elections = kernels", (t_pub.votes, t_pub.against_all, t_pub.ballots),
-          (votes, against, ballots), "same counts")
-    del t_pub
 
     # ---------------------------------------------------------------- ranked ballots
     print("ranked ballots and rules", flush=True)
     ranking = np.full((n, depth), -1, dtype=np.int8)
     kernel_item("rank_kernel", lambda: kernels.rank_kernel(
-        starts, stops, *cand, *vtr, ranking), n * (8 + 1 + 4 + 1 + depth))
+        batch, cands, voters, voted, w, ranking), n * (8 + 1 + 4 + 1 + depth),
+        note=f"full depth ({depth}); compiled by the depth-1 call above")
     np_rk = numpy_item("numpy: ranking (Plackett-Luce picks per rank)", "rank_kernel",
                        lambda: np_rank(s, voted, depth))
     check("rank_kernel vs numpy", ranking, np_rk, "bit-identical")
     del np_rk
-    top = np.where(voted == 1, ranking[:, 0], -2).astype(np.int16)
-    invariant("rank_kernel first column = choice_kernel", compare(top, choice),
-              "docstring of rank_kernel: out[i, 0] equals the choice kernel's mark")
-    del top
+    invariant("rank_kernel column 0 = rank_kernel at depth 1", compare(ranking[:, :1], mark),
+              "docstring of rank_kernel: out[i, 0] is the voter's single-mark choice "
+              "(same draws at any depth)")
 
-    fp = (np.zeros(s.k, dtype=np.int64), np.zeros(c, dtype=np.int64),
-          np.zeros(c, dtype=np.int64))
+    fp = VoteCounts.zeros(batch)
     row_bytes = n * (depth + 1)
     kernel_item("first_preference_kernel", lambda: kernels.first_preference_kernel(
-        starts, stops, cs, ranking, voted, *fp), row_bytes)
+        batch, ranking, voted, fp), row_bytes, note=f"on full-depth ({depth}) rankings")
     ref = numpy_item("numpy: first-preference tally", "first_preference_kernel",
                      lambda: np_first_preference(s, ranking, voted))
     check("first_preference_kernel vs numpy", fp, ref, "same counts")
-    invariant("first_preference_kernel = tally_kernel", compare(fp, (votes, against, ballots)),
-              "first preferences of the rankings counted = choices counted")
+    invariant("first preferences of full rankings = of single marks", compare(fp, fp1),
+              "first_preference_kernel on full-depth rankings = on depth-1 rankings")
     del ref
 
-    irv_out = {"counts": np.zeros((c, kmax, kmax), dtype=np.int64),
-               "exhausted": np.zeros((c, kmax), dtype=np.int64),
-               "eliminated": np.zeros((c, kmax), dtype=np.int64),
-               "n_rounds": np.zeros(c, dtype=np.int64), "winner": np.zeros(c, dtype=np.int64)}
+    irv_out = IrvCounts.zeros(batch)
 
     def irv() -> None:
-        irv_out["counts"][:] = 0
-        irv_out["exhausted"][:] = 0
-        kernels.irv_kernel(starts, stops, cs, ranking, voted, s.lot_keys, irv_out["counts"],
-                           irv_out["exhausted"], irv_out["eliminated"], irv_out["n_rounds"],
-                           irv_out["winner"])
+        irv_out.counts[:] = 0
+        irv_out.exhausted[:] = 0
+        irv_out.tied[:] = False
+        kernels.irv_kernel(batch, ranking, voted, irv_out)
 
     t_first = time.perf_counter()
     with balanced():
         irv()
     t_first = time.perf_counter() - t_first
-    rounds = irv_out["n_rounds"]
+    rounds = irv_out.n_rounds
     irv_bytes = float(((stops - starts) * rounds).sum()) * (depth + 1)
     kernel_item("irv_kernel", irv, irv_bytes,
                 note=f"bytes: ranking + voted once per round played; mean rounds per voter "
-                     f"{float(((stops - starts) * rounds).sum()) / n:.2f}",
+                     f"{float(((stops - starts) * rounds).sum()) / n:.2f}; "
+                     f"{int(irv_out.tied.any(axis=(1, 2)).sum())} of {c} contests with a tie",
                 first_call=t_first)
     ref = numpy_item("numpy: instant runoff (rounds vectorised)", "irv_kernel",
                      lambda: np_irv(s, ranking, voted))
-    check("irv_kernel vs numpy", irv_out, ref, "same counts, eliminations and winners")
+    check("irv_kernel vs numpy", irv_out._asdict(), ref,
+          "same counts, eliminations, tie masks and winners")
     del ref
 
     def rank_irv() -> None:
-        kernels.rank_kernel(starts, stops, *cand, *vtr, ranking)
+        kernels.rank_kernel(batch, cands, voters, voted, w, ranking)
         irv()
 
     kernel_item("instant runoff, rank + irv", rank_irv,
@@ -1233,40 +1298,38 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     numpy_item("numpy: rank + instant runoff", "instant runoff, rank + irv",
                lambda: np_irv(s, np_rank(s, voted, depth), voted))
 
-    tr_out = {"counts": np.zeros((c, 2, kmax), dtype=np.int64),
-              "against": np.zeros((c, 2), dtype=np.int64),
-              "ballots": np.zeros((c, 2), dtype=np.int64),
-              "finalists": np.zeros((c, 2), dtype=np.int64),
-              "n_rounds": np.zeros(c, dtype=np.int64), "winner": np.zeros(c, dtype=np.int64)}
+    tr_out = TwoRoundCounts.zeros(batch)
     threshold, runoff_turnout = 0.5, 0.8
+    runoff_rule = RunoffRule(threshold=threshold, runoff_turnout=runoff_turnout)
 
     def two_round() -> None:
-        for key in ("counts", "against", "ballots"):
-            tr_out[key][:] = 0
-        kernels.two_round_kernel(starts, stops, cs, ranking, voted, s.keys, s.lot_keys,
-                                 threshold, runoff_turnout, tr_out["counts"], tr_out["against"],
-                                 tr_out["ballots"], tr_out["finalists"], tr_out["n_rounds"],
-                                 tr_out["winner"])
+        tr_out.counts[:] = 0
+        tr_out.against[:] = 0
+        tr_out.ballots[:] = 0
+        tr_out.tied[:] = False
+        kernels.two_round_kernel(batch, ranking, voted, runoff_rule, tr_out)
 
     t_first = time.perf_counter()
     with balanced():
         two_round()
     t_first = time.perf_counter() - t_first
-    tr_bytes = float(((stops - starts) * tr_out["n_rounds"]).sum()) * (depth + 1)
+    tr_bytes = float(((stops - starts) * tr_out.n_rounds).sum()) * (depth + 1)
     kernel_item("two_round_kernel", two_round, tr_bytes,
                 note=f"threshold {threshold}, runoff turnout {runoff_turnout}; "
-                     f"{int((tr_out['n_rounds'] == 2).sum())} of {c} contests go to a runoff",
+                     f"{int((tr_out.n_rounds == 2).sum())} of {c} contests go to a runoff; "
+                     f"{int(tr_out.tied.any(axis=(1, 2)).sum())} with a tie",
                 first_call=t_first)
     ref = numpy_item("numpy: two-round", "two_round_kernel",
                      lambda: np_two_round(s, ranking, voted, threshold, runoff_turnout))
-    check("two_round_kernel vs numpy", tr_out, ref, "same counts, finalists and winners")
+    check("two_round_kernel vs numpy", tr_out._asdict(), ref,
+          "same counts, finalists, tie masks and winners")
     del ref
 
     scores = np.zeros(s.k, dtype=np.int64)
 
     def borda() -> None:
         scores[:] = 0
-        kernels.borda_kernel(starts, stops, cs, ranking, voted, scores)
+        kernels.borda_kernel(batch, ranking, voted, scores)
 
     kernel_item("borda_kernel", borda, row_bytes)
     ref = numpy_item("numpy: Borda (bincount with weights)", "borda_kernel",
@@ -1278,19 +1341,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     def pairwise() -> None:
         pw[:] = 0
-        kernels.pairwise_kernel(starts, stops, cs, ranking, voted, pw)
+        kernels.pairwise_kernel(batch, ranking, voted, pw)
 
     kernel_item("pairwise_kernel", pairwise, row_bytes)
     ref = numpy_item("numpy: pairwise", "pairwise_kernel", lambda: np_pairwise(s, ranking, voted))
     check("pairwise_kernel vs numpy", pw, ref, "same counts")
     del ref
 
-    margin = 1.0
     approvals = np.zeros(n, dtype=np.uint32)
     kernel_item("approval_kernel", lambda: kernels.approval_kernel(
-        starts, stops, *cand, *vtr, margin, approvals), n * (8 + 1 + 4 + 1 + 4))
+        batch, cands, voters, voted, w, approvals), n * (8 + 1 + 4 + 1 + 4),
+        note=f"approval margin {w.approval_margin}")
     ref = numpy_item("numpy: approval ballots", "approval_kernel",
-                     lambda: np_approval(s, voted, margin))
+                     lambda: np_approval(s, voted, w.approval_margin))
     check("approval_kernel vs numpy", approvals, ref, "bit-identical")
     del ref
     first = ranking[:, 0].astype(np.int64)
@@ -1306,10 +1369,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                   f"voters who rank nobody (against all first) approve someone"},
         "docstring of approval_kernel: same utilities and draws as rank_kernel")
     del first, cast_, ranked, has_first
-    at = (np.zeros(s.k, dtype=np.int64), np.zeros(c, dtype=np.int64),
-          np.zeros(c, dtype=np.int64))
+    at = VoteCounts.zeros(batch)
     kernel_item("approval_tally_kernel", lambda: kernels.approval_tally_kernel(
-        starts, stops, cs, approvals, voted, *at), n * (4 + 1))
+        batch, approvals, voted, at), n * (4 + 1))
     ref = numpy_item("numpy: approval tally", "approval_tally_kernel",
                      lambda: np_approval_tally(s, approvals, voted))
     check("approval_tally_kernel vs numpy", at, ref, "same counts")
@@ -1317,53 +1379,59 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     # ---------------------------------------------------------------- public rules
     rule_cfg = RuleConfig()
+    rule_w = w._replace(approval_margin=float(rule_cfg.approval_margin))
     boxes: dict[tuple[int, bool], Any] = {}
 
     def box_for(spec: Any) -> Any:
         d = depth if spec.full_ranking else 1
-        appr = spec.ballot == "approval"
+        appr = spec.ballot == BallotKind.approval
         if (d, appr) not in boxes:
-            box_args: list[Any] = []
+            cast_box: list[Any] = []
 
             def cast() -> None:
-                box_args.clear()
-                box_args.extend(voting.cast_ballots(
-                    pop, bal, w, depth=d,
-                    approval_margin=rule_cfg.approval_margin if appr else None))
+                cast_box.clear()
+                cast_box.append(elections.cast_ballots(
+                    pop, batch, cands, s.logit_shift, rule_w, depth=d, approval=appr))
 
             bytes_ = n * (5 + 14 + d + (4 if appr else 0))
-            kernel_item(f"voting.cast_ballots (depth {d}{', approvals' if appr else ''})",
+            kernel_item(f"elections.cast_ballots (depth {d}{', approvals' if appr else ''})",
                         cast, bytes_, kind="public", note="turnout + rank (+ approval)")
-            vt, rk, ap = box_args
-            boxes[(d, appr)] = rules.BallotBox(
-                starts=starts, stops=stops, cand_start=cs, electorate=stops - starts,
-                voted=vt, ranking=rk, keys=s.keys, lot_keys=s.lot_keys, approvals=ap)
+            boxes[(d, appr)] = cast_box[0]
         return boxes[(d, appr)]
 
     rule_results: dict[str, Any] = {}
-    for name in sorted(rules.RULES):
-        spec = rules.get_rule(name)
+    for name in sorted(elections.RULES):
+        spec = elections.get_rule(name)
         box = box_for(spec)
         res: list[Any] = []
-        kernel_item(f"rules.{name}", lambda spec=spec, box=box, res=res: res.append(
-            spec.fn(box, rule_cfg)), 0, kind="public",
-            note="rule fn on a ready BallotBox (kernel + per-contest Python)")
+        # a fresh copy of the box per call: BallotBox.first_preferences is cached on the box
+        kernel_item(f"rule: {name}", lambda spec=spec, box=box, res=res: res.append(
+            spec.fn(dataclasses.replace(box), rule_cfg)), 0, kind="public",
+            note="elections.get_rule(name).fn on a ready BallotBox (kernels + per-contest "
+                 "Python; first preferences counted in every call)")
         statuses: dict[str, int] = {}
         for r in res[-1]:
-            statuses[r.status] = statuses.get(r.status, 0) + 1
+            statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
         rule_results[name] = statuses
     irv_box = boxes[(depth, False)]
     invariant("cast_ballots = turnout_kernel + rank_kernel",
               compare((irv_box.voted, irv_box.ranking), (voted, ranking)),
-              "BallotBox built as regimes.Direct does")
+              "BallotBox as regimes.Direct builds it, full depth")
     del irv_box
+    if (1, False) in boxes:
+        box1 = boxes[(1, False)]
+        invariant("cast_ballots depth 1 + first_preferences = national direct round",
+                  compare((box1.voted, box1.ranking, *box1.first_preferences),
+                          (voted, mark, *fp1)),
+                  "the plurality BallotBox as regimes.Direct builds it and counts it")
+        del box1
 
     load_after = os.getloadavg()
     return {
         "setup": {"voters": n, "contests": c, "candidates": s.k, "k_max": kmax,
                   "ranking_depth": depth, "scale": scale, "quick": quick,
                   "repeats": reps, "numpy_repeats": np_reps,
-                  "weights": s.weights.tolist(),
+                  "weights": s.weights._asdict(),
                   "population_bytes_per_voter": pop.nbytes / n,
                   "population_nbytes": pop.nbytes,
                   "timings": setup_timings,
@@ -1401,15 +1469,17 @@ def evaluate_targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         return float(it[name]["median_s"]) if name in it else None
 
     add("plurality tally at least 10x faster than np.bincount", ratio(
-        "numpy: np.bincount alone (precomputed codes)", "tally_kernel"), "x", ">=", 10.0,
-        "median np.bincount on precomputed int64 codes / median tally_kernel")
+        "numpy: np.bincount alone (precomputed codes)", "first_preference_kernel, depth 1"),
+        "x", ">=", 10.0, "median np.bincount on precomputed int64 codes / median "
+        "first_preference_kernel on depth-1 rankings")
     add("spatial choice at least 40x faster than vectorised NumPy", ratio(
-        "numpy: choice", "choice_kernel"), "x", ">=", 40.0,
-        "median numpy choice reference / median choice_kernel (same turnout as input)")
+        "numpy: rank, depth 1 (single mark)", "rank_kernel, depth 1"), "x", ">=", 40.0,
+        "median numpy single-mark reference / median rank_kernel at depth 1 (same turnout "
+        "as input)")
     add("instant runoff, 12 M voters, all contests, under 0.15 s", med("irv_kernel"), "s", "<",
         0.15, "median irv_kernel on precomputed rankings (rank + irv reported separately)")
     add("one national direct round under 0.2 s", med("national direct round, plurality"), "s",
-        "<", 0.2, "median turnout_kernel + choice_kernel + tally_kernel")
+        "<", 0.2, "median turnout_kernel + rank_kernel (depth 1) + first_preference_kernel")
     add("population memory at most 48 bytes per voter",
         res["setup"]["population_bytes_per_voter"], "B/voter", "<=", 48.0,
         "Population.nbytes / n")

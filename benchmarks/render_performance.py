@@ -179,17 +179,27 @@ def invariants_section(k: dict[str, Any]) -> str:
     return table(["invariant", "stated by", "result"], rows, "lll")
 
 
+def kernels_hash(state: dict[str, Any]) -> str:
+    """What the run hashed of the kernels: the package src/akimsim/kernels/*.py, or (in
+    results from before the regrouping) the single file kernels.py."""
+    if "kernels_sha1" in state:
+        return f"src/akimsim/kernels/*.py sha1 {state['kernels_sha1'][:12]}"
+    if "kernels_py_sha1" in state:
+        return f"kernels.py sha1 {state['kernels_py_sha1'][:12]}"
+    return "kernels not hashed"
+
+
 def source_note(k: dict[str, Any]) -> str:
     a, b = k.get("source_at_start"), k.get("source_at_end")
     if not a:
         return ""
     text = (f"Source: commit {a['commit']}"
             + (f" with uncommitted changes in {len(a['src_changes'])} file(s) under src/"
-               if a["src_changes"] else "") + f"; kernels.py sha1 {a['kernels_py_sha1'][:12]}.")
-    if k.get("source_changed_during_run"):
+               if a["src_changes"] else "") + f"; {kernels_hash(a)}.")
+    if k.get("source_changed_during_run") and b:
         text += (f" **src/ changed during the run** (at the end: commit {b['commit']}, "
-                 f"kernels.py sha1 {b['kernels_py_sha1'][:12]}); the kernels were imported "
-                 "at the start, the subprocesses ran later code.")
+                 f"{kernels_hash(b)}); the kernels were imported at the start, the "
+                 "subprocesses ran later code.")
     return text
 
 

@@ -88,41 +88,21 @@ def pick_option(util, weight, alive, draw):
     return live[-1]
 
 
-def choice(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy,
-           voter_party, voter_strength, voted, weights, keys, n):
-    w_dist, w_party, noise, against_u = (float(w) for w in weights)
-    out = np.full(n, -3, dtype=np.int16)
-    for c in range(len(starts)):
-        key = int(keys[c])
-        k0, k1 = int(cand_start[c]), int(cand_start[c + 1])
-        for i in range(int(starts[c]), int(stops[c])):
-            if not voted[i]:
-                out[i] = -2
-                continue
-            util = [against_u if math.isfinite(against_u) else 0.0, *base_utilities(
-                i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
-                voter_strength, w_dist, w_party)]
-            alive = [math.isfinite(against_u), *([True] * (k1 - k0))]
-            weight = logit_weights(util, alive, noise)
-            j = pick_option(util, weight, alive, uniform01(key, i, 0))
-            out[i] = -2 if j < 0 else j - 1
-    return out
-
-
-def tally(starts, stops, cand_start, choice_codes):
+def first_preferences(starts, stops, cand_start, ranking, voted):
+    """Votes per candidate, "against all" and ballots cast, from each voter's first
+    ranked slot (an empty ranking of a voter who voted is "against all")."""
     votes = np.zeros(int(cand_start[-1]), dtype=np.int64)
     against = np.zeros(len(starts), dtype=np.int64)
     ballots = np.zeros(len(starts), dtype=np.int64)
     for c in range(len(starts)):
         for i in range(int(starts[c]), int(stops[c])):
-            code = int(choice_codes[i])
-            if code == -2:
+            if not voted[i]:
                 continue
             ballots[c] += 1
-            if code == -1:
+            if ranking[i, 0] < 0:
                 against[c] += 1
             else:
-                votes[int(cand_start[c]) + code] += 1
+                votes[int(cand_start[c]) + int(ranking[i, 0])] += 1
     return votes, against, ballots
 
 
@@ -193,6 +173,17 @@ def worst(values, slots, key):
     return min(slots, key=lambda s: (values[s], pr[s]))
 
 
+def tie(values, slots, chosen, rnd, stage):
+    """The tie record (round, stage, tied slots, chosen) when ``chosen`` shares its value
+    with another of ``slots``, else None."""
+    tied = tuple(s for s in sorted(slots) if values[s] == values[chosen])
+    return (rnd, stage, tied, chosen) if len(tied) > 1 else None
+
+
+def kept(*ties):
+    return [t for t in ties if t is not None]
+
+
 def first_counts(rows, k):
     votes = [0] * k
     against = 0
@@ -204,14 +195,20 @@ def first_counts(rows, k):
     return votes, against
 
 
+def highest(scores, k, key):
+    """The highest score wins, ties by lot: (winner, rounds, ties)."""
+    w = best(scores, range(k), key)
+    return w, [scores], kept(tie(scores, range(k), w, 1, "winner"))
+
+
 def plurality(rows, k, key):
     votes, _ = first_counts(rows, k)
-    return best(votes, range(k), key), [votes]
+    return highest(votes, k, key)
 
 
 def instant_runoff(rows, k, key):
     active = set(range(k))
-    rounds = []
+    rounds, ties = [], []
     while True:
         votes = [0] * k
         for row in rows:
@@ -221,16 +218,19 @@ def instant_runoff(rows, k, key):
         rounds.append(votes)
         leader = best(votes, sorted(active), key)
         if len(active) == 1 or 2 * votes[leader] > sum(votes):
-            return leader, rounds
-        active.discard(worst(votes, sorted(active), key))
+            return leader, rounds, kept(*ties, tie(votes, active, leader, len(rounds), "winner"))
+        gone = worst(votes, sorted(active), key)
+        ties.append(tie(votes, active, gone, len(rounds), "eliminated"))
+        active.discard(gone)
 
 
 def two_round(rows, k, key, voter_key, rows_index, threshold, runoff_turnout):
     votes, _ = first_counts(rows, k)
     a = best(votes, range(k), key)
     if k == 1 or votes[a] > threshold * len(rows):
-        return a, [votes]
-    b = best(votes, [s for s in range(k) if s != a], key)
+        return a, [votes], kept(tie(votes, range(k), a, 1, "winner"))
+    rest = [s for s in range(k) if s != a]
+    b = best(votes, rest, key)
     final = [0] * k
     for row, i in zip(rows, rows_index, strict=False):
         if uniform01(voter_key, i, RUNOFF_CHANNEL) >= runoff_turnout:
@@ -238,7 +238,10 @@ def two_round(rows, k, key, voter_key, rows_index, threshold, runoff_turnout):
         pick = next((s for s in row if s in (a, b)), None)
         if pick is not None:
             final[pick] += 1
-    return best(final, [a, b], key), [votes, final]
+    w = best(final, [a, b], key)
+    return w, [votes, final], kept(tie(votes, range(k), a, 1, "first_place"),
+                                   tie(votes, rest, b, 1, "second_place"),
+                                   tie(final, [a, b], w, 2, "winner"))
 
 
 def borda(rows, k, key):
@@ -246,7 +249,7 @@ def borda(rows, k, key):
     for row in rows:
         for r, s in enumerate(x for x in row if x >= 0):
             scores[s] += k - 1 - r
-    return best(scores, range(k), key), [scores]
+    return highest(scores, k, key)
 
 
 def pairwise(rows, k):
@@ -267,15 +270,15 @@ def copeland(rows, k, key, fallback=True):
                   for b in range(k) if b != a) for a in range(k)]
     for a in range(k):
         if all(m[a][b] > m[b][a] for b in range(k) if b != a):
-            return a, [scores]
+            return a, [scores], []
     if not fallback:
-        return -1, [scores]
-    return best(scores, range(k), key), [scores]
+        return -1, [scores], []
+    return highest(scores, k, key)
 
 
 def approval(masks, k, key):
     counts = [sum(1 for m in masks if m >> s & 1) for s in range(k)]
-    return best(counts, range(k), key), [counts]
+    return highest(counts, k, key)
 
 
 def rank(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy, voter_party,

@@ -11,8 +11,8 @@ import pytest
 from scipy import stats
 
 from akimsim.agents import Traits
+from akimsim.agents.behaviour.entry import council_filter
 from akimsim.analysis import against_observed, contest_metrics, mean_ci, paired_differences
-from akimsim.entry import council_filter
 
 
 def _contests() -> pd.DataFrame:

@@ -10,6 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.process  # every test here starts the command line
+
 ENV = {**os.environ, "HYDRA_FULL_ERROR": "0", "PYTHONWARNINGS": "ignore"}
 
 
@@ -55,19 +57,17 @@ def test_regime_override_reaches_the_run(tmp_path):
 BROKEN = "unit_id,name,tier,parent_id,voters\nR,Region,region,,100\nV,Village,rural,R,50\n"
 
 
+# one case per kind of error the command line reports (each kind's cases are checked in
+# process: tests/test_configs.py, test_model.py and test_territory.py)
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
         (["regimes.rural=lottery"], "expected one of [appointment, indirect, direct]"),
-        (["territory.scael=0.5"], "Key 'scael' not in 'TerritoryConfig'"),
-        (["seed=abc"], "could not be converted to Integer"),
         (["territory.scale=3"], "territory.scale = 3.0 is invalid: expected a share in (0, 1]"),
-        (["end_year=2000"], "end_year = 2000 is invalid"),
         (["territory.source=csv", "territory.path=BROKEN"],
          "line 3 (unit 'V'): a rural unit must lie in a district, but parent 'R' is a region"),
-        (["territory.source=csv", "territory.path=nowhere.csv"], "does not exist"),
-        (["territory.source=csv"], "territory.path = None is invalid"),
     ],
+    ids=["composition", "config value", "territory table"],
 )
 def test_bad_input_fails_clearly_and_writes_nothing(tmp_path, args, needle):
     broken = tmp_path / "broken.csv"

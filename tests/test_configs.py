@@ -10,8 +10,8 @@ from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ConfigKeyError, ValidationError
 
-from akimsim.cli import CONFIG_DIR, to_run_config
 from akimsim.config import RegimeName, TerritorySource, validate
+from akimsim.edge.hydra import CONFIG_DIR, to_run_config
 
 ROOT = Path(__file__).resolve().parents[1] / "configs"
 GROUPS = sorted(p.name for p in ROOT.iterdir() if p.is_dir())

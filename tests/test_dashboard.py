@@ -18,8 +18,8 @@ from types import ModuleType
 import matplotlib.pyplot as plt
 import pytest
 
-from akimsim import dashboard
 from akimsim.config import RegimeName, RuleName, Tier
+from akimsim.edge import dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "screenshot_dashboard.py"
@@ -146,7 +146,7 @@ def test_server_is_local_and_offline_by_default():
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert "--no-check-version" in cmd
     assert "--no-open" in cmd
-    assert "akimsim.dashboard:page" in cmd
+    assert "akimsim.edge.dashboard:page" in cmd
     env = dashboard.server_env(2019, 2024, base={})
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1")
@@ -154,7 +154,7 @@ def test_server_is_local_and_offline_by_default():
 
 
 def test_cli_names_the_extra_when_it_is_missing(monkeypatch, capsys):
-    from akimsim import cli
+    from akimsim.edge import cli
 
     real = importlib.util.find_spec
 
@@ -171,7 +171,7 @@ def test_cli_names_the_extra_when_it_is_missing(monkeypatch, capsys):
 
 
 def test_cli_help_lists_the_options(capsys):
-    from akimsim import cli
+    from akimsim.edge import cli
 
     with pytest.raises(SystemExit) as exc:
         cli.main(["dashboard", "--help"])
@@ -183,6 +183,7 @@ def test_cli_help_lists_the_options(capsys):
 
 # --------------------------------------------------------------------- in a browser
 
+@pytest.mark.process
 def test_dashboard_in_a_headless_browser(tmp_path):
     helpers = _helpers()
     chromium = helpers.find_chromium()

@@ -53,6 +53,7 @@ def test_every_preset_has_a_folder_readme_and_script():
         assert f"akimsim -m experiment={name}" in header
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_preset_sweeps_and_analyses_on_a_shrunken_territory(name, tmp_path):
     sweep = tmp_path / "sweep"

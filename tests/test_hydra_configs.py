@@ -10,9 +10,10 @@ import sys
 import pytest
 
 from akimsim.config import ConfigError, RegimeName, RunConfig
-from akimsim.hydra_configs import compose, config_from_manifest, sweep_params
+from akimsim.edge.hydra import compose, config_from_manifest, sweep_params
 
 
+@pytest.mark.process
 def test_compose_matches_the_manifest_of_a_command_line_run(tmp_path):
     overrides = ["territory=toy", "seed=3", "end_year=2014", "regimes.rural=direct",
                  "output.figures=false"]

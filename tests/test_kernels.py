@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import naive
 from akimsim import kernels
-from akimsim.population import Population
-from akimsim.voting import Ballots, run_direct_elections
+from akimsim.elections import cast_ballots
+from akimsim.kernels import (
+    CandidateArrays,
+    ChoiceWeights,
+    ContestBatch,
+    PartyLayout,
+    UnitEffects,
+    VoteCounts,
+    VoterArrays,
+    VoterBlocks,
+    VoterTraitParams,
+    VoterTraits,
+)
+from akimsim.world.population import Population, voter_blocks
 
 
 @st.composite
@@ -49,38 +62,42 @@ def batches(draw):
                 keys=keys, **voters)
 
 
+def groups(b, margin=0.0):
+    """The kernels' argument groups of a drawn batch."""
+    batch = ContestBatch(b["starts"], b["stops"], b["cand_start"], b["keys"],
+                         b["keys"] ^ np.uint64(0x5555))
+    cands = CandidateArrays(b["cand_xy"], b["valence"], b["cand_party"])
+    voters = VoterArrays(b["xy"], b["party"], b["strength"])
+    w = b["weights"]
+    weights = ChoiceWeights(float(w[0]), float(w[1]), float(w[2]), float(w[3]), float(margin))
+    return batch, cands, voters, weights
+
+
 @given(batches())
 def test_turnout_matches_twin(b):
+    batch, _, _, _ = groups(b)
     out = np.zeros(b["n"], dtype=np.uint8)
-    kernels.turnout_kernel(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], out)
+    kernels.turnout_kernel(batch, b["logit"], b["shift"], out)
     expected = naive.turnout(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], b["n"])
     np.testing.assert_array_equal(out, expected)
 
 
-@given(batches())
-def test_choice_and_tally_match_twins(b):
+@given(batches(), st.integers(1, 5))
+def test_first_preference_count_matches_twin(b, depth):
+    batch, cands, voters, weights = groups(b)
     voted = naive.turnout(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], b["n"])
-    out = np.full(b["n"], -3, dtype=np.int16)
-    kernels.choice_kernel(b["starts"], b["stops"], b["cand_start"], b["cand_xy"], b["valence"],
-                          b["cand_party"], b["xy"], b["party"], b["strength"], voted,
-                          b["weights"], b["keys"], out)
-    expected = naive.choice(b["starts"], b["stops"], b["cand_start"], b["cand_xy"],
-                            b["valence"], b["cand_party"], b["xy"], b["party"], b["strength"],
-                            voted, b["weights"], b["keys"], b["n"])
-    np.testing.assert_array_equal(out, expected)
-    c = len(b["starts"])
-    votes = np.zeros(int(b["cand_start"][-1]), dtype=np.int64)
-    against = np.zeros(c, dtype=np.int64)
-    ballots = np.zeros(c, dtype=np.int64)
-    kernels.tally_kernel(b["starts"], b["stops"], b["cand_start"], out, votes, against, ballots)
-    ev, ea, eb = naive.tally(b["starts"], b["stops"], b["cand_start"], expected)
-    np.testing.assert_array_equal(votes, ev)
-    np.testing.assert_array_equal(against, ea)
-    np.testing.assert_array_equal(ballots, eb)
+    ranking = np.full((b["n"], depth), -1, dtype=np.int8)
+    kernels.rank_kernel(batch, cands, voters, voted, weights, ranking)
+    out = VoteCounts.zeros(batch)
+    kernels.first_preference_kernel(batch, ranking, voted, out)
+    for got, want in zip(out, naive.first_preferences(b["starts"], b["stops"], b["cand_start"],
+                                                      ranking, voted), strict=True):
+        np.testing.assert_array_equal(got, want)
     # invariant: votes + against all = ballots <= electorate
-    for j in range(c):
+    for j in range(batch.n_contests):
         k0, k1 = b["cand_start"][j], b["cand_start"][j + 1]
-        assert votes[k0:k1].sum() + against[j] == ballots[j] <= b["stops"][j] - b["starts"][j]
+        assert out.votes[k0:k1].sum() + out.against_all[j] == out.ballots[j] \
+            <= b["stops"][j] - b["starts"][j]
 
 
 @given(batches(), st.sampled_from([1, 2, 3, 7, 1 << 40]))
@@ -101,34 +118,36 @@ def test_uniform_draws_match_twin_and_look_uniform():
     assert abs(draws.mean() - 0.5) < 0.03
 
 
-def test_nobody_turns_out_gives_zero_ballots():
-    n = 50
+def one_contest(n, logit, starts=(0,), stops=None, cand_start=(0, 2)):
     pop = Population(home=np.zeros(n, np.int32), xy=np.zeros((n, 2), np.float32),
                      party=np.full(n, -1, np.int8), strength=np.zeros(n, np.float32),
-                     turnout_logit=np.full(n, -80.0, np.float32), unit_median=np.zeros((1, 2)))
-    ballots = Ballots(starts=np.array([0]), stops=np.array([n]), cand_start=np.array([0, 2]),
-                      cand_xy=np.zeros((2, 2)), cand_valence=np.zeros(2),
-                      cand_party=np.array([-1, -1], np.int16), logit_shift=np.zeros(1),
-                      keys=np.array([7], np.uint64))
-    tally = run_direct_elections(pop, ballots, np.array([1.0, 1.0, 0.5, -1.0]))
-    assert tally.ballots.tolist() == [0]
-    assert tally.votes.tolist() == [0, 0]
-    assert (tally.choice == -2).all()
+                     turnout_logit=np.full(n, logit, np.float32), unit_median=np.zeros((1, 2)))
+    c = len(starts)
+    k = cand_start[-1]
+    batch = ContestBatch(np.array(starts, np.int64), np.array(stops or (n,), np.int64),
+                         np.array(cand_start, np.int64), np.arange(7, 7 + c, dtype=np.uint64),
+                         np.arange(9, 9 + c, dtype=np.uint64))
+    cands = CandidateArrays(np.zeros((k, 2)), np.zeros(k), np.full(k, -1, np.int16))
+    return pop, batch, cands
+
+
+def test_nobody_turns_out_gives_zero_ballots():
+    pop, batch, cands = one_contest(50, -80.0)
+    box = cast_ballots(pop, batch, cands, np.zeros(1), ChoiceWeights(1.0, 1.0, 0.5, -1.0, 0.0),
+                       depth=2)
+    counted = box.first_preferences
+    assert counted.ballots.tolist() == [0]
+    assert counted.votes.tolist() == [0, 0]
+    assert (box.voted == 0).all()
+    assert (box.ranking == -1).all()
 
 
 def test_batch_rejects_overlapping_contests():
-    n = 10
-    pop = Population(home=np.zeros(n, np.int32), xy=np.zeros((n, 2), np.float32),
-                     party=np.full(n, -1, np.int8), strength=np.zeros(n, np.float32),
-                     turnout_logit=np.zeros(n, np.float32), unit_median=np.zeros((1, 2)))
-    ballots = Ballots(starts=np.array([0, 5]), stops=np.array([6, 10]),
-                      cand_start=np.array([0, 1, 2]), cand_xy=np.zeros((2, 2)),
-                      cand_valence=np.zeros(2), cand_party=np.array([-1, -1], np.int16),
-                      logit_shift=np.zeros(2), keys=np.array([1, 2], np.uint64))
-    import pytest
-
+    pop, batch, cands = one_contest(10, 0.0, starts=(0, 5), stops=(6, 10),
+                                    cand_start=(0, 1, 2))
     with pytest.raises(ValueError, match="must not share voters"):
-        run_direct_elections(pop, ballots, np.array([1.0, 1.0, 0.5, -1.0]))
+        cast_ballots(pop, batch, cands, np.zeros(2), ChoiceWeights(1.0, 1.0, 0.5, -1.0, 0.0),
+                     depth=1)
 
 
 def test_results_do_not_depend_on_thread_count():
@@ -140,11 +159,12 @@ def test_results_do_not_depend_on_thread_count():
     stops = starts + 1000
     logit = rng.normal(size=n).astype(np.float32)
     keys = rng.integers(0, 2**63, size=len(starts), dtype=np.uint64)
+    batch = ContestBatch(starts, stops, np.zeros(len(starts) + 1, np.int64), keys, keys)
     outs = []
     for threads in (1, numba.config.NUMBA_NUM_THREADS):
         numba.set_num_threads(threads)
         out = np.zeros(n, dtype=np.uint8)
-        kernels.turnout_kernel(starts, stops, logit, np.zeros(len(starts)), keys, out)
+        kernels.turnout_kernel(batch, logit, np.zeros(len(starts)), out)
         outs.append(out)
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     np.testing.assert_array_equal(outs[0], outs[1])
@@ -162,14 +182,13 @@ def test_voters_kernel_matches_twin(counts, key, n_parties):
     shares = rng.dirichlet(np.ones(n_parties + 1))[:n_parties]
     cum = np.cumsum(shares)
     pxy = rng.normal(size=(n_parties, 2))
-    params = np.array([0.7, 0.4, 0.0, 1.0, 0.8, 1.0])
-    out = (np.empty((n, 2), np.float32), np.empty(n, np.int8), np.empty(n, np.float32),
-           np.empty(n, np.float32))
-    from akimsim.population import voter_blocks
-
-    bs, be, bu = voter_blocks(starts, counts, size=5)
-    assert (be - bs).sum() == n
-    kernels.voters_kernel(bs, be, bu, mean, shift, cum, pxy, params, np.uint64(key), *out)
+    params = VoterTraitParams(0.7, 0.4, 0.0, 1.0, 0.8, 1.0)
+    out = VoterTraits(np.empty((n, 2), np.float32), np.empty(n, np.int8),
+                      np.empty(n, np.float32), np.empty(n, np.float32))
+    blocks = VoterBlocks(*voter_blocks(starts, counts, size=5))
+    assert (blocks.stop - blocks.start).sum() == n
+    kernels.voters_kernel(blocks, UnitEffects(mean, shift), PartyLayout(cum, pxy.reshape(-1, 2)),
+                          params, np.uint64(key), out)
     twin = naive.voters(starts, counts, mean, shift, cum, pxy, params, key, n)
     for got, want in zip(out, twin, strict=True):
         np.testing.assert_array_equal(got, want)
@@ -177,14 +196,15 @@ def test_voters_kernel_matches_twin(counts, key, n_parties):
 
 @given(batches(), st.integers(1, 5), st.sampled_from([0.0, 0.5, 3.0]))
 def test_rank_and_approval_kernels_match_twins(b, depth, margin):
+    batch, cands, voters, weights = groups(b, margin)
     voted = naive.turnout(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], b["n"])
     args = (b["starts"], b["stops"], b["cand_start"], b["cand_xy"], b["valence"],
             b["cand_party"], b["xy"], b["party"], b["strength"], voted, b["weights"], b["keys"])
     ranking = np.full((b["n"], depth), -1, dtype=np.int8)
-    kernels.rank_kernel(*args, ranking)
+    kernels.rank_kernel(batch, cands, voters, voted, weights, ranking)
     np.testing.assert_array_equal(ranking, naive.rank(*args, b["n"], depth))
     approvals = np.zeros(b["n"], dtype=np.uint32)
-    kernels.approval_kernel(*args, margin, approvals)
+    kernels.approval_kernel(batch, cands, voters, voted, weights, approvals)
     np.testing.assert_array_equal(approvals, naive.approve(*args, margin, b["n"]))
     # approval ballots agree with the rankings: nobody approved exactly when the
     # ranking is empty, and the first preference is always approved
@@ -192,11 +212,3 @@ def test_rank_and_approval_kernels_match_twins(b, depth, margin):
     firsts = ranking[:, 0]
     has = firsts >= 0
     assert np.all((approvals[has] >> firsts[has].astype(np.uint32)) & 1 == 1)
-    # the first preference is the single-mark choice: same utilities, same draws
-    choice = np.full(b["n"], -3, dtype=np.int16)
-    kernels.choice_kernel(*args, choice)
-    inside = choice != -3
-    for j in np.flatnonzero(np.diff(b["cand_start"]) == 0):  # empty ballots: the choice
-        inside[b["starts"][j]:b["stops"][j]] = False  # kernel counts them as not voting
-    first = np.where(voted == 1, ranking[:, 0], -2)
-    np.testing.assert_array_equal(first[inside], choice[inside])

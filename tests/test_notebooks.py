@@ -26,6 +26,7 @@ def test_notebook_is_stored_without_outputs(path):
             assert cell["execution_count"] is None, f"{path.name}: an execution count"
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path):
     nb = nbformat.read(path, as_version=4)

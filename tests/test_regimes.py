@@ -12,15 +12,23 @@ from akimsim.agents import Candidate, Maslikhat, President, Traits
 from akimsim.config import (
     AppointerBehaviour,
     BehaviourConfig,
+    ContestKind,
     MaslikhatBehaviour,
+    Nomination,
     RegimeName,
     RuleConfig,
     Tier,
+    TieStage,
     VoterBehaviour,
 )
-from akimsim.population import Population
+from akimsim.elections import RULES, lot_priorities
 from akimsim.regimes import REGIMES, Contest, SelectionContext, get_regime
-from akimsim.rules import RULES
+from akimsim.world import Population
+
+
+def decide(regime, contests, ctx):
+    """The outcomes a regime gives a batch (its Selection's outcomes)."""
+    return get_regime(regime).select(contests, ctx).outcomes
 
 
 @pytest.fixture
@@ -29,7 +37,7 @@ def host():
 
 
 def person(host, cid, x, y=0.0, competence=0.0, loyalty=0.0, party=-1, incumbent=False):
-    return Candidate(host, cid, 0, 2021, Traits(x, y, competence, loyalty, party), "self",
+    return Candidate(host, cid, 0, 2021, Traits(x, y, competence, loyalty, party), Nomination.self,
                      incumbent=incumbent)
 
 
@@ -43,7 +51,7 @@ def council(host, xs, parties=None, **rules):
 def contest(host, candidates, regime, tier=Tier.rural, councils=(), appointer=None,
             start=0, stop=0, seed=1):
     rng = np.random.default_rng(seed)
-    return Contest(year=2021, unit=0, tier=tier, kind="regular", regime=regime,
+    return Contest(year=2021, unit=0, tier=tier, kind=ContestKind.regular, regime=regime,
                    candidates=list(candidates),
                    appointer=appointer or President(host, -1, AppointerBehaviour(noise=0.0)),
                    councils=list(councils), start=start, stop=stop, rng=rng,
@@ -81,7 +89,7 @@ def test_three_deputy_maslikhat_elects_by_majority(host):
     a, b = person(host, 1, -1.0), person(host, 2, 1.0)
     c = contest(host, [a, b], RegimeName.indirect, councils=[council(host, [-1.0, 0.0, 1.0])])
     pop = village([0.0])
-    (out,) = get_regime("indirect").select([c], context(pop))
+    (out,) = decide("indirect", [c], context(pop))
     assert out.status == "elected"
     assert out.votes == (2, 1)
     assert out.winner == 0
@@ -97,7 +105,7 @@ def test_three_deputy_maslikhat_goes_to_second_round(host):
     c = contest(host, cands, RegimeName.indirect, councils=[council(host, [-1.0, 0.0, 1.0])])
     ctx = context(village([0.0]))
     ctx = replace(ctx, behaviour=replace(ctx.behaviour, appointers=beh_nominees))
-    (out,) = get_regime("indirect").select([c], ctx)
+    (out,) = decide("indirect", [c], ctx)
     assert out.first_round == (1, 1, 1)
     assert out.rounds == 2
     assert sum(out.votes) == 3
@@ -111,14 +119,14 @@ def test_seven_voter_village_plurality(host):
     pop = village([-3, -2, -1, 0, 1, 2, 3])
     cands = [person(host, 1, -2.0), person(host, 2, 0.5), person(host, 3, 2.5)]
     c = contest(host, cands, RegimeName.direct, start=0, stop=7)
-    (out,) = get_regime("direct").select([c], context(pop, against=-1.5))
+    (out,) = decide("direct", [c], context(pop, against=-1.5))
     assert out.votes == (3, 2, 2)
     assert out.against_all == 0
     assert out.ballots == 7
     assert out.electorate == 7
     assert out.winner == 0
     assert out.status == "elected"
-    assert out.tie == ()
+    assert out.ties == ()
 
 
 def test_tie_is_broken_by_recorded_seeded_lot(host):
@@ -127,14 +135,17 @@ def test_tie_is_broken_by_recorded_seeded_lot(host):
     for seed in range(12):
         cands = [person(host, 1, -1.0), person(host, 2, 1.0)]
         c = contest(host, cands, RegimeName.direct, start=0, stop=2, seed=seed)
-        (out,) = get_regime("direct").select([c], context(pop))
+        (out,) = decide("direct", [c], context(pop))
         assert out.votes == (1, 1)
-        assert out.tie == (0, 1)
-        assert out.tie_break.startswith("lot among (0, 1) ->")
-        assert out.tie_break.endswith(str(out.winner))
+        (tie,) = out.ties
+        assert (tie.round, tie.stage, tie.tied, tie.chosen) == (1, TieStage.winner, (0, 1),
+                                                                (out.winner,))
+        lots = lot_priorities(c.lot_key, 2)
+        assert tie.lots == tuple(lots)
+        assert out.winner == int(np.argmax(lots))  # the higher lot wins
         c2 = contest(host, [person(host, 1, -1.0), person(host, 2, 1.0)], RegimeName.direct,
                      start=0, stop=2, seed=seed)
-        (again,) = get_regime("direct").select([c2], context(pop))
+        (again,) = decide("direct", [c2], context(pop))
         assert again.winner == out.winner  # same seed, same lot
         winners.add(out.winner)
     assert winners == {0, 1}  # the lot is not rigged
@@ -144,14 +155,14 @@ def test_against_all_wins(host):
     pop = village([-1, 0, 1, 2])
     c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
                 start=0, stop=4)
-    (out,) = get_regime("direct").select([c], context(pop, against=10.0))
+    (out,) = decide("direct", [c], context(pop, against=10.0))
     assert out.against_all == 4
     assert out.votes == (0, 0)
     assert out.status == "against_all"
     assert out.winner == -1
     c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
                 start=0, stop=4)
-    (ignored,) = get_regime("direct").select(
+    (ignored,) = decide("direct",
         [c], context(pop, against=10.0, against_all_wins="ignore"))
     assert ignored.status == "elected"
     assert ignored.winner in (0, 1)
@@ -161,13 +172,13 @@ def test_single_candidate_and_no_candidates(host):
     pop = village([0, 1, 2])
     lone = contest(host, [person(host, 1, 1.0)], RegimeName.direct, start=0, stop=3)
     empty = contest(host, [], RegimeName.direct, start=0, stop=3)
-    outs = get_regime("direct").select([lone, empty], context(pop, against=-10.0))
+    outs = decide("direct", [lone, empty], context(pop, against=-10.0))
     assert outs[0].status == "elected"
     assert outs[0].votes == (3,)
     assert outs[1].status == "no_candidates"
     assert outs[1].winner == -1
     lone = contest(host, [person(host, 1, 1.0)], RegimeName.direct, start=0, stop=3)
-    (out,) = get_regime("direct").select(
+    (out,) = decide("direct",
         [lone], context(pop, allow_single_candidate=False))
     assert out.status == "no_candidates"
 
@@ -176,17 +187,30 @@ def test_nobody_votes_is_turnout_too_low(host):
     pop = village([0, 1, 2], turnout_logit=-80.0)
     c = contest(host, [person(host, 1, 0.0), person(host, 2, 1.0)], RegimeName.direct,
                 start=0, stop=3)
-    (out,) = get_regime("direct").select([c], context(pop))
+    (out,) = decide("direct", [c], context(pop))
     assert out.ballots == 0
     assert out.status == "turnout_too_low"
 
 
 def test_min_turnout_voids_an_election(host):
+    # four voters, two of whom always vote and two never: turnout is exactly 50 %
     pop = village([0, 1, 2, 3])
-    c = contest(host, [person(host, 1, 0.0), person(host, 2, 3.0)], RegimeName.direct,
-                start=0, stop=4)
-    (out,) = get_regime("direct").select([c], context(pop, min_turnout=1.0))
-    assert out.status == "elected"  # everyone voted: 100 % meets 100 %
+    pop = replace(pop, turnout_logit=np.array([80.0, 80.0, -80.0, -80.0], np.float32))
+
+    def held(min_turnout):
+        c = contest(host, [person(host, 1, 0.0), person(host, 2, 3.0)], RegimeName.direct,
+                    start=0, stop=4)
+        (out,) = decide("direct", [c], context(pop, min_turnout=min_turnout))
+        return out
+
+    void = held(0.75)  # 2 of 4 voted, below 75 %: void, nobody elected
+    assert (void.status, void.winner, void.ballots, void.electorate) == (
+        "turnout_too_low", -1, 2, 4)
+    assert void.votes == (2, 0)  # the count is still recorded: both voters chose A
+    at_the_line = held(0.5)  # 50 % meets 50 %: the election stands
+    assert at_the_line.status == "elected"
+    assert at_the_line.winner == 0
+    assert held(0.0).status == "elected"
 
 
 def test_appointer_picks_the_most_loyal(host):
@@ -195,7 +219,7 @@ def test_appointer_picks_the_most_loyal(host):
     cands = [person(host, 1, 0.0, loyalty=0.2, competence=3.0),
              person(host, 2, 0.0, loyalty=1.5), person(host, 3, 0.0, loyalty=-1.0)]
     c = contest(host, cands, RegimeName.appointment, tier=Tier.district, appointer=appointer)
-    (out,) = get_regime("appointment").select([c], context(village([0.0])))
+    (out,) = decide("appointment", [c], context(village([0.0])))
     assert out.status == "appointed"
     assert out.winner == 1
     assert out.votes == ()
@@ -208,7 +232,7 @@ def test_consent_granted_and_refused(host):
     easy = council(host, [0.0, 0.1, -0.1], consent_threshold=-1.0)
     c = contest(host, cands, RegimeName.appointment, tier=Tier.region, councils=[easy],
                 appointer=appointer)
-    (out,) = get_regime("appointment").select([c], context(village([0.0])))
+    (out,) = decide("appointment", [c], context(village([0.0])))
     assert out.status == "appointed"
     assert out.winner == 0
     assert out.votes == (3, 0)
@@ -217,7 +241,7 @@ def test_consent_granted_and_refused(host):
     cands = [person(host, 1, 0.0, loyalty=1.0), person(host, 2, 5.0, loyalty=0.0)]
     c = contest(host, cands, RegimeName.appointment, tier=Tier.region, councils=[hard],
                 appointer=appointer)
-    (out,) = get_regime("appointment").select([c], context(village([0.0])))
+    (out,) = decide("appointment", [c], context(village([0.0])))
     assert out.status == "consent_refused"
     assert out.winner == -1
     assert out.votes == (0, 0)

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import naive
-from akimsim.config import AgainstAllPolicy, RuleConfig, RuleName
-from akimsim.rules import RULES, BallotBox, get_rule
+from akimsim.config import AgainstAllPolicy, RuleConfig, RuleName, TieStage
+from akimsim.elections import RULES, BallotBox, get_rule, lot_priorities
+from akimsim.kernels import ContestBatch
 
 
 def box_from(contests, keys=None, voted=None, approvals=None):
@@ -26,16 +27,27 @@ def box_from(contests, keys=None, voted=None, approvals=None):
     stops = starts + np.asarray(sizes, dtype=np.int64)
     ks = [k for k, _ in contests]
     c = len(contests)
-    return BallotBox(
+    batch = ContestBatch(
         starts=starts, stops=stops,
         cand_start=np.concatenate(([0], np.cumsum(ks))).astype(np.int64),
-        electorate=np.asarray(sizes, dtype=np.int64),
-        voted=np.ones(len(rows), dtype=np.uint8) if voted is None else voted,
-        ranking=ranking,
         keys=np.arange(1, c + 1, dtype=np.uint64) if keys is None else keys,
         lot_keys=np.arange(100, 100 + c, dtype=np.uint64),
-        approvals=approvals,
     )
+    box = BallotBox(batch=batch, electorate=np.asarray(sizes, dtype=np.int64),
+                    voted=np.ones(len(rows), dtype=np.uint8) if voted is None else voted,
+                    ranking=ranking, approvals=approvals)
+    box.check()
+    return box
+
+
+def tie_tuples(res):
+    """A result's ties as (round, stage, tied, chosen) like the twins', checking the lots."""
+    out = []
+    for t in res.ties:
+        assert len(t.lots) == len(t.tied)
+        assert len(t.chosen) == 1
+        out.append((t.round, t.stage.value, t.tied, t.chosen[0]))
+    return out
 
 
 SPOILER = (3, [[0, 1, 2]] * 4 + [[2, 1, 0]] * 3 + [[1, 0, 2]] * 2)
@@ -74,10 +86,15 @@ def test_condorcet_cycle_has_no_winner_but_copeland_picks_by_lot():
     assert res.status == "no_winner"
     assert res.winner == -1
     assert "Condorcet" in res.reason
-    (cp,) = get_rule("copeland").fn(box_from([cycle]), RuleConfig())
+    box = box_from([cycle])
+    (cp,) = get_rule("copeland").fn(box, RuleConfig())
     assert cp.status == "elected"
-    assert cp.tie == (0, 1, 2)
-    assert cp.tie_break.startswith("lot among (0, 1, 2) ->")
+    (tie,) = cp.ties
+    assert (tie.round, tie.stage, tie.tied) == (1, TieStage.winner, (0, 1, 2))
+    lots = lot_priorities(box.lot_keys[0], 3)
+    assert tie.lots == tuple(lots)
+    assert tie.chosen == (int(np.argmax(lots)),)  # the highest lot wins
+    assert cp.winner == tie.chosen[0]
 
 
 def test_registry_walk_with_an_obvious_winner():
@@ -115,8 +132,14 @@ def test_degenerate_contests(name):
     else:
         assert tie.status == "elected"
         assert tie.winner in (0, 1)
-        assert tie.tie == (0, 1)
-        assert "lot" in tie.tie_break
+        records = [(t.round, t.stage, t.tied, t.chosen) for t in tie.ties]
+        if name == "two_round":  # tied for first place, then tied again in the runoff
+            assert records == [(1, TieStage.first_place, (0, 1), records[0][3]),
+                               (2, TieStage.winner, (0, 1), (tie.winner,))]
+        elif name == "instant_runoff":  # the lot eliminates one; the other wins round two
+            assert records == [(1, TieStage.eliminated, (0, 1), (1 - tie.winner,))]
+        else:
+            assert records == [(1, TieStage.winner, (0, 1), (tie.winner,))]
     cfg = RuleConfig(against_all_wins=AgainstAllPolicy.ignore)
     assert get_rule(name).fn(box, cfg)[2].status != "against_all"
 
@@ -182,11 +205,15 @@ def test_ranked_rules_match_twins(name, contests, runoff_turnout):
         if against > max(first):
             assert res.status == "against_all"
             continue
-        winner, rounds = expected(name, k, rows, int(box.lot_keys[c]), int(box.keys[c]),
-                                  int(box.starts[c]), cfg)
+        winner, rounds, ties = expected(name, k, rows, int(box.lot_keys[c]), int(box.keys[c]),
+                                        int(box.starts[c]), cfg)
         assert res.winner == winner
         assert [list(r) for r in res.rounds] == rounds
         assert res.status == ("elected" if winner >= 0 else "no_winner")
+        assert tie_tuples(res) == ties
+        for t in res.ties:
+            lots = lot_priorities(box.lot_keys[c], k)
+            assert t.lots == tuple(lots[list(t.tied)])
 
 
 @given(st.lists(profiles(), min_size=1, max_size=4), st.integers(0, 2**31))
@@ -208,8 +235,9 @@ def test_approval_matches_twin(contests, seed):
             assert res.status in ("turnout_too_low", "against_all")
             continue
         sl = masks[box.starts[c]:box.stops[c]]
-        winner, rounds = naive.approval([int(m) for m in sl], k, int(box.lot_keys[c]))
+        winner, rounds, ties = naive.approval([int(m) for m in sl], k, int(box.lot_keys[c]))
         assert (res.winner, [list(r) for r in res.rounds]) == (winner, rounds)
+        assert tie_tuples(res) == ties
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -22,7 +22,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from akimsim import cli, sweep
+from akimsim.edge import cli, sweep
+from akimsim.edge.hydra import planned_jobs
 from akimsim.io import write_results
 
 _SCRIPT = Path(sys.executable).with_name("akimsim")
@@ -75,6 +76,7 @@ def reference(tmp_path_factory):
     return base / "sweep", sweep.collect(base / "sweep", sweep.TABLES), proc
 
 
+@pytest.mark.process
 def test_sequential_sweep_collects_with_the_swept_values_as_typed_columns(reference):
     sweep_dir, frames, _ = reference
     jobs = frames["jobs"]
@@ -109,6 +111,7 @@ def test_sequential_sweep_collects_with_the_swept_values_as_typed_columns(refere
     assert not list(sweep_dir.glob("*/failed.json"))
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("launcher", [
     "joblib",
     "ray",
@@ -139,6 +142,7 @@ def snapshot(job_dir: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in job_dir.iterdir()}
 
 
+@pytest.mark.process
 def test_an_interrupted_sweep_completes_on_rerun_without_redoing_finished_jobs(tmp_path):
     sweep_dir = tmp_path / "sweep"
     n = 8
@@ -158,7 +162,7 @@ def test_an_interrupted_sweep_completes_on_rerun_without_redoing_finished_jobs(t
     assert 1 <= len(done) < n, f"killed too late: {done}"
     before = {name: snapshot(sweep_dir / name) for name in done}
 
-    frames = sweep.collect(sweep_dir)
+    frames = sweep.collect(sweep_dir, planned=planned_jobs(sweep_dir))
     status = dict(zip(frames["jobs"]["job"], frames["jobs"]["status"], strict=True))
     assert len(status) == n  # jobs never started are listed from multirun.yaml
     assert sorted(j for j, s in status.items() if s == "complete") == sorted(done)
@@ -176,6 +180,7 @@ def test_an_interrupted_sweep_completes_on_rerun_without_redoing_finished_jobs(t
     assert not list(sweep_dir.glob("*/.akimsim-partial-*"))
 
 
+@pytest.mark.process
 def test_a_failing_job_leaves_the_others_and_is_reported_by_collect(tmp_path):
     sweep_dir = tmp_path / "sweep"
     proc = multirun(sweep_dir, *SMALL, "end_year=2021,2000,2022", cwd=tmp_path)

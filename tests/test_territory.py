@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from akimsim.config import TerritoryConfig, TerritorySource
-from akimsim.territory import (
+from akimsim.world import (
     TerritoryError,
     build_territory,
     load_territory_file,

@@ -4,11 +4,11 @@
         --peers benchmarks/results/peers.json --out benchmarks/results/ours_vs_peers.json
 
 Times plurality and instant runoff through the public rule functions
-(``akimsim.rules.get_rule(name).fn``) on one contest, "profile construction"
-included: turning the ``.npz`` ranking into a :class:`~akimsim.rules.BallotBox`
-(a contiguous int8 copy plus the contest arrays). Compilation is excluded (one
-warm-up call). Then reads the peers' timings and writes our speed-up over each peer
-variant, checking that the winners and round counts agree.
+(``akimsim.elections.get_rule(name).fn``) on one contest, "profile construction"
+included: turning the ``.npz`` ranking into a :class:`~akimsim.elections.BallotBox`
+(a contiguous int8 copy plus the contest's :class:`~akimsim.kernels.ContestBatch`).
+Compilation is excluded (one warm-up call). Then reads the peers' timings and writes our
+speed-up over each peer variant, checking that the winners and round counts agree.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from akimsim.config import RuleConfig
-from akimsim.rules import BallotBox, get_rule
+from akimsim.elections import BallotBox, get_rule
+from akimsim.kernels import ContestBatch
 
 METHODS = {"plurality": "plurality", "irv": "instant_runoff"}
 
@@ -32,12 +33,14 @@ METHODS = {"plurality": "plurality", "irv": "instant_runoff"}
 def make_box(ranking: np.ndarray, n_candidates: int) -> BallotBox:
     """The BallotBox of one contest holding every row of ``ranking``."""
     n = ranking.shape[0]
-    return BallotBox(
+    batch = ContestBatch(
         starts=np.array([0], dtype=np.int64), stops=np.array([n], dtype=np.int64),
         cand_start=np.array([0, n_candidates], dtype=np.int64),
-        electorate=np.array([n], dtype=np.int64), voted=np.ones(n, dtype=np.uint8),
-        ranking=np.ascontiguousarray(ranking, dtype=np.int8),
         keys=np.array([1], dtype=np.uint64), lot_keys=np.array([2], dtype=np.uint64),
+    )
+    return BallotBox(
+        batch=batch, electorate=np.array([n], dtype=np.int64),
+        voted=np.ones(n, dtype=np.uint8), ranking=np.ascontiguousarray(ranking, dtype=np.int8),
     )
 
 

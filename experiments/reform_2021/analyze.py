@@ -28,8 +28,8 @@ from akimsim.analysis import (
     pooled_metrics,
     write_csv,
 )
-from akimsim.plots import groups_over_time_figure, observed_figure, save_figure
-from akimsim.sweep import analysis_arguments, load_sweep
+from akimsim.analysis.plots import groups_over_time_figure, observed_figure, save_figure
+from akimsim.edge.experiments import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 

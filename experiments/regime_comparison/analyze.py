@@ -29,8 +29,8 @@ from akimsim.analysis import (
     pooled_metrics,
     write_csv,
 )
-from akimsim.plots import paired_differences_figure, save_figure
-from akimsim.sweep import analysis_arguments, load_sweep
+from akimsim.analysis.plots import paired_differences_figure, save_figure
+from akimsim.edge.experiments import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 ARM = "regimes.rural"

@@ -23,8 +23,8 @@ from akimsim.analysis import (
     markdown_table,
     write_csv,
 )
-from akimsim.plots import arms_by_tier_figure, paired_differences_figure, save_figure
-from akimsim.sweep import analysis_arguments, load_sweep
+from akimsim.analysis.plots import arms_by_tier_figure, paired_differences_figure, save_figure
+from akimsim.edge.experiments import analysis_arguments, load_sweep
 
 HERE = Path(__file__).resolve().parent
 ARM = "regimes"

@@ -1,5 +1,5 @@
 """``python -m akimsim`` is the ``akimsim`` command."""
 
-from akimsim.cli import main
+from akimsim.edge.cli import main
 
 main()

@@ -14,10 +14,12 @@ import uuid
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+    from matplotlib.figure import Figure
 
 PACKAGES: tuple[str, ...] = (
     "akimsim", "mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "hydra-core",
@@ -59,10 +61,28 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def write_parquet(frame: pd.DataFrame, path: Path,
+                  types: dict[str, pa.DataType] | None = None) -> None:
+    """``frame`` as a zstd-compressed Parquet file; columns named in ``types`` get that
+    Arrow type (so a list column keeps its type when every row's list is empty)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for name, kind in (types or {}).items():
+        if name in table.column_names:
+            i = table.column_names.index(name)
+            table = table.set_column(i, pa.field(name, kind),
+                                     pa.array(frame[name].tolist(), type=kind))
+    pq.write_table(table, path, compression="zstd")
+
+
 def write_results(out_dir: str | Path, tables: dict[str, pd.DataFrame],
-                  figures: dict[str, Figure], manifest: dict[str, Any]) -> list[Path]:
+                  figures: dict[str, Figure], manifest: dict[str, Any],
+                  types: dict[str, dict[str, pa.DataType]] | None = None) -> list[Path]:
     """Write ``<name>.parquet`` per table, ``<name>.png`` per figure and ``manifest.json``.
 
+    ``types`` gives the Arrow type of named columns per table (:func:`write_parquet`).
     Everything is first written into a temporary folder inside ``out_dir``; only when
     all files exist are they moved into place, the manifest last. On any failure the
     temporary folder is removed and nothing new is left in ``out_dir``.
@@ -74,7 +94,7 @@ def write_results(out_dir: str | Path, tables: dict[str, pd.DataFrame],
         written: list[Path] = []
         for name, frame in tables.items():
             path = tmp / f"{name}.parquet"
-            frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+            write_parquet(frame, path, (types or {}).get(name))
             written.append(path)
         for name, fig in figures.items():
             path = tmp / f"{name}.png"

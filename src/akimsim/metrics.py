@@ -1,19 +1,22 @@
 """Named reporters: the contest table, the office table and the yearly summary.
 
-Each is a plain function of the model (no lambdas), listed in :data:`REPORTERS`. Per-
-contest measures are small functions of one outcome so tests can check them by hand.
+Each is a plain function of a run's :class:`~akimsim.records.RunRecord` (the model's
+``contest_table`` and friends call them); per-contest measures are small functions of
+one outcome so tests can check them by hand. :func:`voter_table` reads a model's voters.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from akimsim.config import TIERS
+from akimsim.config import TIERS, Nomination, RegimeName, SelectionMethod, Status
+from akimsim.records import RunRecord
 
 if TYPE_CHECKING:
     from akimsim.model import AkimModel
@@ -45,7 +48,16 @@ def margin(votes: Sequence[int], against_all: int, winner: int, basis: int) -> f
     return (int(votes[winner]) - max(others)) / basis
 
 
-def contest_table(model: AkimModel) -> pd.DataFrame:
+#: the Parquet type of the contest table's ``ties`` column (a list of tie records)
+TIES_TYPE = pa.list_(pa.struct([
+    ("round", pa.int64()), ("stage", pa.string()), ("tied", pa.list_(pa.int64())),
+    ("lots", pa.list_(pa.float64())), ("chosen", pa.list_(pa.int64())),
+]))
+#: column types the tables must have even when no row fills them
+TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {"contests": {"ties": TIES_TYPE}}
+
+
+def contest_table(record: RunRecord) -> pd.DataFrame:
     """One row per contest.
 
     Columns: year, unit_id, unit_name, tier, regime, rule, kind, status, n_candidates,
@@ -56,38 +68,41 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     winner_id, winner_party, winner_nomination, winner_dominant, margin and enc
     (effective number of candidates; on first preferences in popular votes, on
     deputies' votes in councils), winner_median_distance, incumbent_ran, incumbent_reelected,
-    incumbent_record, tie, tie_break.
+    incumbent_record, tie (whether a lot settled a tie) and ties (each tie as a record:
+    round, stage, tied slots, their lots, the slots chosen).
     """
-    terr = model.territory
-    names = model.party_names
+    terr = record.territory
+    names = record.party_names
+    dominant = record.dominant
     rows: list[dict[str, Any]] = []
-    for out, extra in zip(model.outcomes, model.contest_extras, strict=True):
+    for rec in record.contests:
+        out = rec.outcome
         parties = [names[p] if p >= 0 else NON_PARTY for p in out.candidate_parties]
-        voted = out.rule not in ("appointer",)
-        popular = out.regime == "direct"
+        voted = out.rule != SelectionMethod.appointer
+        popular = out.regime == RegimeName.direct
         win = out.winner
         if win >= 0:
             wx, wy = out.candidate_xy[win]
-            dist = math.hypot(wx - extra["unit_median_x"], wy - extra["unit_median_y"])
+            dist = math.hypot(wx - rec.unit_median[0], wy - rec.unit_median[1])
         else:
             dist = math.nan
-        council_vote = out.regime == "indirect"
+        council_vote = out.regime == RegimeName.indirect
         # competitiveness is measured on first preferences in popular votes
         basis = out.first_preferences if (popular and out.first_preferences) else out.votes
         rows.append({
             "year": out.year,
             "unit_id": terr.unit_id[out.unit],
             "unit_name": terr.name[out.unit],
-            "tier": out.tier,
-            "regime": out.regime,
-            "rule": out.rule,
-            "kind": out.kind,
-            "status": out.status,
+            "tier": out.tier.value,
+            "regime": out.regime.value,
+            "rule": out.rule.value,
+            "kind": out.kind.value,
+            "status": out.status.value,
             "n_candidates": len(out.candidate_ids),
             "nominated": out.nominated if popular else len(out.candidate_ids),
             "candidate_ids": list(out.candidate_ids),
             "candidate_parties": parties,
-            "candidate_nominations": list(out.candidate_nominations),
+            "candidate_nominations": [n.value for n in out.candidate_nominations],
             "candidate_x": [float(x) for x, _ in out.candidate_xy],
             "candidate_y": [float(y) for _, y in out.candidate_xy],
             "votes": list(out.votes),
@@ -97,12 +112,12 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
             "electorate": out.electorate,
             "ballots": out.ballots,
             "turnout": out.ballots / out.electorate
-            if popular and out.electorate and out.status != "no_candidates" else math.nan,
+            if popular and out.electorate and out.status != Status.no_candidates else math.nan,
             "winner_id": out.winner_id if out.winner_id is not None else -1,
             "winner_party": parties[win] if win >= 0 else "",
-            "winner_nomination": out.candidate_nominations[win] if win >= 0 else "",
-            "winner_dominant": win >= 0 and out.candidate_parties[win] == model.dominant
-            and model.dominant >= 0,
+            "winner_nomination": out.candidate_nominations[win].value if win >= 0 else "",
+            "winner_dominant": win >= 0 and out.candidate_parties[win] == dominant
+            and dominant >= 0,
             "first_preferences": list(out.first_preferences),
             "margin": margin(basis, out.against_all, win, out.ballots)
             if (popular or council_vote) else math.nan,
@@ -111,9 +126,9 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
             "winner_median_distance": dist,
             "incumbent_ran": out.incumbent_slot >= 0,
             "incumbent_reelected": out.incumbent_slot >= 0 and win == out.incumbent_slot,
-            "incumbent_record": extra["incumbent_record"],
-            "tie": len(out.tie) > 0,
-            "tie_break": out.tie_break,
+            "incumbent_record": rec.incumbent_record,
+            "tie": len(out.ties) > 0,
+            "ties": [t.as_record() for t in out.ties],
         })
     columns = [
         "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
@@ -122,7 +137,7 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
         "against_all", "first_round_votes", "rounds",
         "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
         "winner_dominant", "margin", "enc", "winner_median_distance", "incumbent_ran",
-        "incumbent_reelected", "incumbent_record", "tie", "tie_break",
+        "incumbent_reelected", "incumbent_record", "tie", "ties",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     int_cols = ["year", "n_candidates", "nominated", "against_all", "rounds", "electorate",
@@ -133,21 +148,22 @@ def contest_table(model: AkimModel) -> pd.DataFrame:
     return frame
 
 
-def office_table(model: AkimModel) -> pd.DataFrame:
+def office_table(record: RunRecord) -> pd.DataFrame:
     """Every office holder in every year: unit, tier, how selected, traits, record."""
-    if not model._office_frames:
+    if not record.offices:
         return pd.DataFrame()
-    frame = pd.concat(model._office_frames, ignore_index=True)
-    terr = model.territory
+    frame = pd.concat([pd.DataFrame(year) for year in record.offices], ignore_index=True)
+    terr = record.territory
     frame.insert(2, "unit_id", np.asarray(terr.unit_id, dtype=object)[frame["unit"]])
     frame.insert(3, "tier", np.asarray([t.value for t in TIERS], dtype=object)[frame["tier_code"]])
     frame = frame.drop(columns=["tier_code"])
-    names = np.asarray([*model.party_names, NON_PARTY], dtype=object)
-    frame["party"] = names[np.where(frame["party"] < 0, len(model.party_names), frame["party"])]
+    names = np.asarray([*record.party_names, NON_PARTY], dtype=object)
+    frame["party"] = names[np.where(frame["party"] < 0, len(record.party_names),
+                                    frame["party"])]
     return frame
 
 
-def summary_table(model: AkimModel) -> pd.DataFrame:
+def summary_table(record: RunRecord) -> pd.DataFrame:
     """Yearly metrics per tier and regime.
 
     From contests: number, turnout (ballots over electorate of popular votes),
@@ -159,15 +175,15 @@ def summary_table(model: AkimModel) -> pd.DataFrame:
     mean focus on voters (the share of effort akims give voters rather than their
     appointer).
     """
-    contests = contest_table(model)
-    offices = office_table(model)
+    contests = contest_table(record)
+    offices = office_table(record)
     keys = ["year", "tier", "regime"]
     if len(contests):
         c = contests.assign(
             no_winner=(contests["winner_id"] < 0).astype(float),
             dominant_win=contests["winner_dominant"].astype(float).where(
                 contests["winner_id"] >= 0),
-            self_win=(contests["winner_nomination"] == "self").astype(float).where(
+            self_win=(contests["winner_nomination"] == Nomination.self.value).astype(float).where(
                 contests["winner_id"] >= 0),
             popular_electorate=np.where(contests["turnout"].notna(), contests["electorate"], 0),
             popular_ballots=np.where(contests["turnout"].notna(), contests["ballots"], 0),
@@ -239,10 +255,3 @@ def voter_table(model: AkimModel, unit: int, limit: int | None = None) -> pd.Dat
         "turnout_propensity": 1.0 / (1.0 + np.exp(-pop.turnout_logit[rows].astype(np.float64))),
         "last_choice": choice,
     })
-
-
-REPORTERS: dict[str, Callable[[AkimModel], pd.DataFrame]] = {
-    "contests": contest_table,
-    "offices": office_table,
-    "summary": summary_table,
-}

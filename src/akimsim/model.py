@@ -1,8 +1,12 @@
-"""``AkimModel``: one step per year, named phases in a fixed order.
+"""``AkimModel``: named build phases, then one step per year in named phases.
 
 The model is a thin orchestrator. It owns the territory, the population arrays and
-the agents; regimes decide contests and return outcomes; the model installs winners
-and records. No vote arithmetic and no per-voter loop lives here.
+the agents; regimes say who comes forward and decide contests; the model installs
+winners and keeps the run's :class:`~akimsim.records.RunRecord`. No vote arithmetic and
+no per-voter loop lives here.
+
+Build phases (:meth:`AkimModel.__init__`): the world (territory, parties, voters), the
+regimes of every unit, the councils, the first office holders, the voter agents.
 
 Phases of a year (:meth:`AkimModel.step`):
 
@@ -18,14 +22,11 @@ Phases of a year (:meth:`AkimModel.step`):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
-import pandas as pd
-from tqdm.auto import tqdm
 
-from akimsim._jit import balanced
 from akimsim.agents import (
     Akim,
     Applicant,
@@ -37,46 +38,37 @@ from akimsim.agents import (
     RegionalAkim,
     Voter,
     accountability_focus,
+    person_id,
 )
+from akimsim.agents.behaviour.entry import Entrant, shortlist
+from akimsim.agents.councils import council_size, draw_deputies
 from akimsim.config import (
+    REGIMES_IN_ORDER,
     TIERS,
     AgainstAllPolicy,
+    ContestKind,
     NoCandidatePolicy,
+    ReformStep,
     RegimeName,
     RunConfig,
+    Status,
     Tier,
     validate,
 )
-from akimsim.entry import Entrant, direct_entrants, shortlist
-from akimsim.kernels import party_count_kernel
-from akimsim.population import Population, build_population
-from akimsim.regimes import Contest, ContestOutcome, Direct, Regime, SelectionContext, get_regime
-from akimsim.streams import Purpose, Streams
-from akimsim.territory import TIER_CODE, Territory, build_territory
-
-REGIME_ORDER: tuple[RegimeName, ...] = (
-    RegimeName.appointment,
-    RegimeName.indirect,
-    RegimeName.direct,
+from akimsim.records import RunRecord
+from akimsim.regimes import (
+    Contest,
+    ContestOutcome,
+    Regime,
+    SelectionContext,
+    Vacancy,
+    get_regime,
 )
-REGIME_CODE: dict[RegimeName, int] = {r: i for i, r in enumerate(REGIME_ORDER)}
+from akimsim.streams import Purpose, Streams
+from akimsim.world import Population, Territory, build_population, build_territory, party_supporters
 
-
-def party_supporters(territory: Territory, population: Population, n_parties: int
-                     ) -> np.ndarray:
-    """Voters attached to each party in each unit's whole electorate.
-
-    int64[U, P + 1], the last column the unattached: counted over each unit's own
-    voters by a kernel, then summed up the hierarchy (children follow parents).
-    """
-    counts = np.zeros((territory.n_units, n_parties + 1), dtype=np.int64)
-    with balanced():
-        party_count_kernel(territory.start, territory.own_voters, population.party, counts)
-    for u in range(territory.n_units - 1, -1, -1):  # per unit, not per voter
-        p = territory.parent[u]
-        if p >= 0:
-            counts[p] += counts[u]
-    return counts
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class AkimModel(mesa.Model):
@@ -84,7 +76,7 @@ class AkimModel(mesa.Model):
 
     Build it from a :class:`~akimsim.config.RunConfig` (the defaults simulate the
     shipped territory); ``territory`` overrides the config's territory with a ready
-    :class:`~akimsim.territory.Territory`. Voter agents are created when the
+    :class:`~akimsim.world.Territory`. Voter agents are created when the
     electorate is at most ``cfg.max_materialised_voters``; results never depend on it.
     """
 
@@ -96,59 +88,83 @@ class AkimModel(mesa.Model):
         super().__init__(rng=int(streams.sequence(Purpose.model).generate_state(1)[0]))
         self.cfg = cfg
         self.streams = streams
+        self.year = cfg.start_year - 1
+        self.pending_kind: dict[int, ContestKind] = {}
+        self.year_performance = np.zeros(0)
+        self.year_loyalty = np.zeros(0)
+        self._build_world(territory)
+        self._build_regimes()
+        council_terms, akim_terms = self._draw_first_terms()
+        self._build_councils(council_terms)
+        self._build_offices(akim_terms)
+        self._build_voter_views()
+
+    # ------------------------------------------------------------------ build phases
+
+    def _build_world(self, territory: Territory | None) -> None:
+        """The territory, the parties, every voter and each unit's party supporters."""
+        cfg = self.cfg
         self.territory = territory if territory is not None else build_territory(cfg.territory)
         self.parties = list(cfg.behaviour.parties)
         self.party_names = [p.name for p in self.parties]
         self.dominant = next((i for i, p in enumerate(self.parties) if p.dominant), -1)
-        self.year = cfg.start_year - 1
         self.population: Population = build_population(
-            self.territory, cfg.behaviour.voters, self.parties, streams
-        )
-        self.regime_impl: dict[RegimeName, Regime] = {r: get_regime(r) for r in REGIME_ORDER}
-        self._next_person = 0
-        self.outcomes: list[ContestOutcome] = []
-        self.contest_extras: list[dict[str, Any]] = []
-        self._office_frames: list[pd.DataFrame] = []
-        self.pending_kind: dict[int, str] = {}
-        self.year_performance = np.zeros(0)
-        self.year_loyalty = np.zeros(0)
-        terr = self.territory
-        n = terr.n_units
+            self.territory, cfg.behaviour.voters, self.parties, self.streams)
+        # supporters of each party (last column: unattached) in each unit's electorate
+        self.party_supporters = party_supporters(self.territory, self.population,
+                                                 len(self.parties))
+        self.run_record = RunRecord(self.territory, self.party_names, self.dominant)
 
-        # regimes per unit
+    def _build_regimes(self) -> None:
+        """Each unit's regime at the start: pinned tiers, then reform steps dated before
+        the first year."""
+        cfg, terr = self.cfg, self.territory
+        self.regime_impl: dict[RegimeName, Regime] = {r: get_regime(r)
+                                                       for r in REGIMES_IN_ORDER}
         self.term_limited = frozenset(Tier(t) for t in cfg.behaviour.akims.term_limit_tiers)
         self.pinned: dict[Tier, RegimeName | None] = {
             Tier.region: cfg.regimes.region,
             Tier.district: cfg.regimes.district,
             Tier.rural: cfg.regimes.rural,
         }
-        self.unit_regime = np.full(n, REGIME_CODE[RegimeName(cfg.regimes.initial)], np.int8)
+        self.unit_regime = np.full(terr.n_units, RegimeName(cfg.regimes.initial).code, np.int8)
         for tier, pinned in self.pinned.items():
             if pinned is not None:
-                self.unit_regime[terr.units_of(tier)] = REGIME_CODE[RegimeName(pinned)]
+                self.unit_regime[terr.units_of(tier)] = RegimeName(pinned).code
         for step in sorted(cfg.regimes.schedule, key=lambda s: s.year):
             if step.year < cfg.start_year:
                 self._apply_step(step, step.year)
 
-        # supporters of each party (last column: unattached) in each unit's electorate
-        self.party_supporters = party_supporters(self.territory, self.population,
-                                                 len(self.parties))
-        # appointers and councils
-        self.president = President(self, self.dominant, cfg.behaviour.appointers)
-        self.maslikhats: dict[int, Maslikhat] = {}
-        init = streams.generator(Purpose.territory)
-        m_offsets = init.integers(0, cfg.behaviour.maslikhats.term_years, size=n)
-        a_offsets = init.integers(0, cfg.behaviour.akims.term_years, size=n)
-        for council_unit in np.flatnonzero(terr.tier < TIER_CODE["rural"]).tolist():
-            self.maslikhats[council_unit] = self._new_maslikhat(
-                council_unit, cfg.start_year - 1, int(cfg.start_year + m_offsets[council_unit])
-            )
-        # initial office holders, appointed top-down without a recorded contest
-        self.akim_of: list[Akim] = [None] * n  # type: ignore[list-item]
-        for u in range(n):  # per unit; parents precede children in pre-order
-            self._install_initial(u, int(cfg.start_year + a_offsets[u]))
+    def _draw_first_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """When the first councils' and akims' terms end (staggered, ``territory`` stream)."""
+        b, n = self.cfg.behaviour, self.territory.n_units
+        init = self.streams.generator(Purpose.territory)
+        council_offsets = init.integers(0, b.maslikhats.term_years, size=n)
+        akim_offsets = init.integers(0, b.akims.term_years, size=n)
+        return self.cfg.start_year + council_offsets, self.cfg.start_year + akim_offsets
 
-        self.materialised = terr.n_voters <= cfg.max_materialised_voters
+    def _build_councils(self, term_end: np.ndarray) -> None:
+        """The President and a maslikhat in every region and district."""
+        self.president = President(self, self.dominant, self.cfg.behaviour.appointers)
+        self.maslikhats: dict[int, Maslikhat] = {}
+        for unit in np.flatnonzero(self.territory.tier < Tier.rural.code).tolist():
+            self.maslikhats[unit] = self._new_maslikhat(unit, self.cfg.start_year - 1,
+                                                        int(term_end[unit]))
+
+    def _build_offices(self, term_end: np.ndarray) -> None:
+        """The first office holders, appointed top down without a recorded contest."""
+        n = self.territory.n_units
+        self.akim_of: list[Akim] = [None] * n  # type: ignore[list-item]
+        year = self.cfg.start_year - 1
+        for u in range(n):  # per unit; parents precede children in pre-order
+            rng = self.streams.generator(Purpose.candidates, year, u)
+            self.akim_of[u] = self._appoint_from_shortlist(
+                u, year, rng, RegimeName(self.cfg.regimes.initial), int(term_end[u]),
+                acting=False)
+
+    def _build_voter_views(self) -> None:
+        """Voter agents (views onto the arrays) and their last choices, for small models."""
+        self.materialised = self.territory.n_voters <= self.cfg.max_materialised_voters
         self.last_choice: np.ndarray | None = None
         if self.materialised:
             self.last_choice = np.full(self.population.n, -3, dtype=np.int16)
@@ -157,15 +173,11 @@ class AkimModel(mesa.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _person_id(self) -> int:
-        self._next_person += 1
-        return self._next_person
-
     def tier_of(self, unit: int) -> Tier:
-        return TIERS[int(self.territory.tier[unit])]
+        return self.territory.tier_of(unit)
 
     def regime_of(self, unit: int) -> RegimeName:
-        return REGIME_ORDER[int(self.unit_regime[unit])]
+        return RegimeName.from_code(int(self.unit_regime[unit]))
 
     def appointer_of(self, unit: int) -> Appointer:
         """The President for regions, else the akim of the unit above."""
@@ -190,40 +202,31 @@ class AkimModel(mesa.Model):
             return [self.maslikhats[unit]] + [self.maslikhats[d] for d in below]
         return [self.maslikhats[unit]]
 
+    @property
+    def outcomes(self) -> list[ContestOutcome]:
+        """Every contest's outcome so far, in the order they were decided."""
+        return self.run_record.outcomes
+
     def _new_maslikhat(self, unit: int, year: int, term_end: int) -> Maslikhat:
-        """Draw a council's deputies from the unit's voters (``maslikhats`` stream)."""
-        terr, pop, rules = self.territory, self.population, self.cfg.behaviour.maslikhats
-        rng = self.streams.generator(Purpose.maslikhats, year, unit)
-        if terr.tier[unit] == TIER_CODE["region"]:
-            size = rules.size_region
-        elif terr.kind[unit] in ("regional_city", "city"):
-            size = rules.size_city
-        else:
-            size = rules.size_district
-        s, e = int(terr.start[unit]), int(terr.stop[unit])
-        rows = rng.integers(s, e, size=size)
-        xy = pop.xy[rows].astype(np.float64)
-        # seats: parties by their supporters' share, the dominant party boosted
-        counts = self.party_supporters[unit].astype(np.float64)
-        if self.dominant >= 0:
-            counts[self.dominant] *= rules.dominant_seat_bonus
-        probs = counts / counts.sum()
-        seat = rng.choice(len(probs), size=size, p=probs)
-        party = np.where(seat == len(self.parties), -1, seat).astype(np.int64)
-        platforms = np.array([[p.x, p.y] for p in self.parties])
-        member = party >= 0
-        pull = self.cfg.behaviour.voters.party_pull
-        xy[member] = (1 - pull) * xy[member] + pull * platforms[party[member]]
+        """A council drawn from the unit's voters (``maslikhats`` stream keyed by year and
+        unit; :func:`akimsim.agents.councils.draw_deputies`)."""
+        terr, rules = self.territory, self.cfg.behaviour.maslikhats
+        size = council_size(rules, terr.tier[unit] == Tier.region.code, terr.kind[unit])
+        xy, party = draw_deputies(
+            self.streams.generator(Purpose.maslikhats, year, unit),
+            (int(terr.start[unit]), int(terr.stop[unit])), self.population.xy,
+            self.party_supporters[unit], self.dominant, self.parties, size, rules,
+            self.cfg.behaviour.voters.party_pull)
         return Maslikhat(self, unit, size, rules, xy, party, term_end)
 
-    def _candidate(self, unit: int, year: int, entrant: Entrant, incumbent: Akim | None
-                   ) -> Candidate:
-        is_inc = incumbent is not None and entrant.traits is incumbent.traits
-        if is_inc and incumbent is not None:
+    def _candidate(self, year: int, unit: int, slot: int, entrant: Entrant,
+                   incumbent: Akim) -> Candidate:
+        if entrant.traits is incumbent.traits:
             return Candidate(self, incumbent.person_id, unit, year, entrant.traits,
                              entrant.nomination, incumbent=True,
                              record=incumbent.record(self.cfg.behaviour.akims.term_years))
-        return Candidate(self, self._person_id(), unit, year, entrant.traits, entrant.nomination)
+        return Candidate(self, person_id(year, unit, slot), unit, year, entrant.traits,
+                         entrant.nomination)
 
     def _focus(self, regime: RegimeName, party: int) -> float:
         b = self.cfg.behaviour
@@ -236,17 +239,18 @@ class AkimModel(mesa.Model):
         return cls(self, unit, cand, year, regime, term_end, self._focus(regime, cand.party),
                    self.cfg.behaviour.appointers, acting=acting)
 
-    def _install_initial(self, unit: int, term_end: int) -> None:
-        rng = self.streams.generator(Purpose.candidates, self.cfg.start_year - 1, unit)
+    def _appoint_from_shortlist(self, unit: int, year: int, rng: np.random.Generator,
+                                regime: RegimeName, term_end: int, acting: bool) -> Akim:
+        """The unit's appointer picks an akim from a fresh shortlist drawn from ``rng``
+        (the first office holders, and acting akims after a failed contest)."""
         b = self.cfg.behaviour
         entrants = shortlist(rng, self.population.unit_median[unit], self.parties,
                              b.candidates, self.dominant, None)
-        people = [Applicant(self._person_id(), e.traits, e.nomination) for e in entrants]
+        people = [Applicant(person_id(year, unit, slot, acting=acting), e.traits, e.nomination)
+                  for slot, e in enumerate(entrants)]
         order = self.appointer_of(unit).rank(people, rng.standard_normal(len(people)))
-        regime = RegimeName(self.cfg.regimes.initial)
-        self.akim_of[unit] = self._make_akim(unit, people[int(order[0])],
-                                             self.cfg.start_year - 1, regime, term_end,
-                                             acting=False)
+        return self._make_akim(unit, people[int(order[0])], year, regime, term_end,
+                               acting=acting)
 
     # ------------------------------------------------------------------ phases
 
@@ -263,15 +267,15 @@ class AkimModel(mesa.Model):
         if year >= self.cfg.end_year:
             self.running = False
 
-    def _apply_step(self, step: Any, year: int) -> None:
+    def _apply_step(self, step: ReformStep, year: int) -> None:
         tier = Tier(step.tier)
         if self.pinned[tier] is not None:
             return  # a pinned tier ignores the schedule
-        code = REGIME_CODE[RegimeName(step.regime)]
+        code = RegimeName(step.regime).code
         units = self.territory.units_of(tier)
         switching = units[self.unit_regime[units] != code]
         if step.units is not None and step.units < switching.shape[0]:
-            rng = self.streams.generator(Purpose.reforms, year, TIER_CODE[tier.value])
+            rng = self.streams.generator(Purpose.reforms, year, tier.code)
             switching = np.sort(rng.choice(switching, size=step.units, replace=False))
         self.unit_regime[switching] = code
         if step.immediate and year >= self.cfg.start_year:
@@ -279,7 +283,7 @@ class AkimModel(mesa.Model):
                 akim = self.akim_of[int(u)]
                 if akim.term_end > year:
                     akim.term_end = year
-                    self.pending_kind[int(u)] = "reform"
+                    self.pending_kind[int(u)] = ContestKind.reform
 
     def apply_reforms(self, year: int) -> None:
         """Switch regimes per the reform schedule (steps dated ``year``)."""
@@ -322,7 +326,7 @@ class AkimModel(mesa.Model):
                                                      akim.party, float(noise[u]))
             if rating < ap.dismissal_threshold and draw[u] < ap.dismissal_rate:
                 akim.term_end = year
-                self.pending_kind[u] = "dismissal"
+                self.pending_kind[u] = ContestKind.dismissal
 
     def elect_maslikhats(self, year: int) -> None:
         """Renew councils whose five-year term ends this year."""
@@ -339,59 +343,54 @@ class AkimModel(mesa.Model):
         for tier in TIERS:
             units = terr.units_of(tier)
             due = units[ends[units] <= year]
-            for regime in REGIME_ORDER:
-                batch = due[self.unit_regime[due] == REGIME_CODE[regime]]
+            for regime in REGIMES_IN_ORDER:
+                batch = due[self.unit_regime[due] == regime.code]
                 if batch.shape[0]:
                     self._run_batch(year, tier, regime, [int(u) for u in batch])
 
-    def _contest(self, year: int, tier: Tier, regime: RegimeName, unit: int) -> Contest:
-        terr, b = self.territory, self.cfg.behaviour
-        kind = self.pending_kind.pop(unit, "regular")
+    def _vacancy(self, year: int, tier: Tier, unit: int) -> Vacancy:
+        """The post of ``unit`` in ``year``: why it is open and whether its akim may stand."""
+        b = self.cfg.behaviour
+        kind = self.pending_kind.pop(unit, ContestKind.regular)
         incumbent = self.akim_of[unit]
         limit = b.akims.term_limit if tier in self.term_limited else 0
-        eligible = kind != "dismissal" and not (limit and incumbent.consecutive_terms >= limit)
-        inc_traits = incumbent.traits if eligible else None
-        rng = self.streams.generator(Purpose.candidates, year, unit)
-        median = self.population.unit_median[unit]
-        nominated = 0
-        if regime == RegimeName.direct:
-            council = None
-            if b.candidates.council_signature_threshold > 0:
-                # the deputies of the councils below the post (for a region: all of its
-                # maslikhats, as in the joint consent vote)
-                bodies = self.councils_for(unit, RegimeName.appointment)
-                council = (np.concatenate([m.deputy_xy for m in bodies]),
-                           np.concatenate([m.deputy_party for m in bodies]))
-            entrants, nominated = direct_entrants(
-                rng, int(terr.voters[unit]), median, self.parties, b.candidates, self.dominant,
-                inc_traits, council,
-            )
-        else:
-            entrants = shortlist(rng, median, self.parties, b.candidates, self.dominant,
-                                 inc_traits)
-        cands = [self._candidate(unit, year, e, incumbent) for e in entrants]
+        eligible = kind != ContestKind.dismissal and not (
+            limit and incumbent.consecutive_terms >= limit)
+        return Vacancy(year=year, unit=unit, tier=tier, kind=kind,
+                       incumbent=incumbent.traits if eligible else None,
+                       electorate=int(self.territory.voters[unit]),
+                       median=self.population.unit_median[unit],
+                       councils_below=tuple(self.councils_for(unit, RegimeName.appointment)))
+
+    def _contest(self, vacancy: Vacancy, regime: RegimeName, ctx: SelectionContext) -> Contest:
+        """Who comes forward (the regime says how), as candidates in a contest."""
+        year, unit = vacancy.year, vacancy.unit
+        entry = self.regime_impl[regime].come_forward(
+            vacancy, ctx, self.streams.generator(Purpose.candidates, year, unit))
+        incumbent = self.akim_of[unit]
+        terr = self.territory
         return Contest(
-            year=year, unit=unit, tier=tier, kind=kind, regime=regime, candidates=cands,
+            year=year, unit=unit, tier=vacancy.tier, kind=vacancy.kind, regime=regime,
+            candidates=[self._candidate(year, unit, slot, e, incumbent)
+                        for slot, e in enumerate(entry.entrants)],
             appointer=self.appointer_of(unit), councils=self.councils_for(unit, regime),
             start=int(terr.start[unit]), stop=int(terr.stop[unit]),
             rng=self.streams.generator(Purpose.appointers, year, unit),
             lot=self.streams.generator(Purpose.lots, year, unit),
             ballot_key=self.streams.kernel_key(Purpose.ballots, year, unit),
             lot_key=self.streams.kernel_key(Purpose.lots, year, unit, 1),
-            nominated=nominated,
+            nominated=entry.nominated,
         )
 
     def _run_batch(self, year: int, tier: Tier, regime: RegimeName, units: list[int]) -> None:
-        contests = [self._contest(year, tier, regime, u) for u in units]
         ctx = SelectionContext(self.population, self.cfg.behaviour, self.cfg.rule,
-                               self.dominant, record_choices=self.materialised)
-        impl = self.regime_impl[regime]
-        outcomes = impl.select(contests, ctx)
-        if isinstance(impl, Direct) and impl.last_choice is not None \
-                and self.last_choice is not None:
-            seen = impl.last_choice != -3
-            self.last_choice[seen] = impl.last_choice[seen]
-        for contest, outcome in zip(contests, outcomes, strict=True):
+                               self.dominant, self.parties, record_choices=self.materialised)
+        contests = [self._contest(self._vacancy(year, tier, u), regime, ctx) for u in units]
+        selection = self.regime_impl[regime].select(contests, ctx)
+        if selection.choices is not None and self.last_choice is not None:
+            seen = selection.choices != -3
+            self.last_choice[seen] = selection.choices[seen]
+        for contest, outcome in zip(contests, selection.outcomes, strict=True):
             self._install(contest, outcome)
             for cand in contest.candidates:
                 cand.remove()
@@ -417,45 +416,30 @@ class AkimModel(mesa.Model):
                 old.remove()
         else:
             rule = self.cfg.rule
-            if outcome.status == "against_all":
+            if outcome.status == Status.against_all:
                 rerun = rule.against_all_wins == AgainstAllPolicy.rerun
-            elif outcome.status == "consent_refused":
+            elif outcome.status == Status.consent_refused:
                 rerun = True
             else:
                 rerun = rule.no_candidates == NoCandidatePolicy.rerun
-            self._install_acting(unit, year, term_end=year + 1 if rerun else year + term)
+            acting = self._appoint_from_shortlist(
+                unit, year, self.streams.generator(Purpose.candidates, year, unit, 1),
+                RegimeName.appointment, year + 1 if rerun else year + term, acting=True)
+            self.akim_of[unit] = acting
+            old.remove()
             if rerun:
-                self.pending_kind[unit] = "rerun"
-        self.outcomes.append(outcome)
-        self.contest_extras.append({
-            "incumbent_record": prior_record,
-            "incumbent_party": old.party,
-            "unit_median_x": float(self.population.unit_median[unit, 0]),
-            "unit_median_y": float(self.population.unit_median[unit, 1]),
-        })
-
-    def _install_acting(self, unit: int, year: int, term_end: int) -> None:
-        """The appointer installs an acting akim from a fresh shortlist."""
-        b = self.cfg.behaviour
-        rng = self.streams.generator(Purpose.candidates, year, unit, 1)
-        entrants = shortlist(rng, self.population.unit_median[unit], self.parties,
-                             b.candidates, self.dominant, None)
-        people = [Applicant(self._person_id(), e.traits, e.nomination) for e in entrants]
-        order = self.appointer_of(unit).rank(people, rng.standard_normal(len(people)))
-        old = self.akim_of[unit]
-        self.akim_of[unit] = self._make_akim(unit, people[int(order[0])], year,
-                                             RegimeName.appointment, term_end, acting=True)
-        old.remove()
+                self.pending_kind[unit] = ContestKind.rerun
+        self.run_record.add_contest(outcome, prior_record, self.population.unit_median[unit])
 
     def record(self, year: int) -> None:
         """Record every office holder at the year's end (one row per unit), with the
         performance and loyalty the unit's office produced during the year."""
         akims = self.akim_of
-        self._office_frames.append(pd.DataFrame({
+        columns: dict[str, Any] = {
             "year": np.full(len(akims), year, dtype=np.int64),
             "unit": np.arange(len(akims), dtype=np.int64),
             "tier_code": self.territory.tier.astype(np.int64),
-            "unit_regime": [REGIME_ORDER[c].value for c in self.unit_regime],
+            "unit_regime": [RegimeName.from_code(int(c)).value for c in self.unit_regime],
             "selected_by": [a.regime.value for a in akims],
             "acting": [a.acting for a in akims],
             "person_id": [a.person_id for a in akims],
@@ -465,7 +449,8 @@ class AkimModel(mesa.Model):
             "performance": self.year_performance.copy(),
             "loyalty_shown": self.year_loyalty.copy(),
             "tenure": [a.tenure for a in akims],
-        }))
+        }
+        self.run_record.add_offices(columns)
 
     # ------------------------------------------------------------------ running
 
@@ -473,6 +458,8 @@ class AkimModel(mesa.Model):
         """Step until ``end_year``; shows a progress bar over years if asked."""
         years: Iterable[int] = range(self.year + 1, self.cfg.end_year + 1)
         if progress:
+            from tqdm.auto import tqdm
+
             years = tqdm(list(years), desc="akimsim years", unit="yr")
         for _ in years:
             self.step()
@@ -496,16 +483,16 @@ class AkimModel(mesa.Model):
         """Every office holder in every simulated year (tidy)."""
         from akimsim.metrics import office_table
 
-        return office_table(self)
+        return office_table(self.run_record)
 
     def contest_table(self) -> pd.DataFrame:
         """One row per contest (see :func:`akimsim.metrics.contest_table`)."""
         from akimsim.metrics import contest_table
 
-        return contest_table(self)
+        return contest_table(self.run_record)
 
     def summary_table(self) -> pd.DataFrame:
         """Yearly metrics per tier and regime (see :func:`akimsim.metrics.summary_table`)."""
         from akimsim.metrics import summary_table
 
-        return summary_table(self)
+        return summary_table(self.run_record)

@@ -7,14 +7,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from akimsim.config import RunConfig, TerritorySource, validate
+from akimsim.config import TIERS, RunConfig, TerritorySource, validate
 from akimsim.io import base_manifest, write_results
+from akimsim.metrics import TABLE_TYPES
 from akimsim.model import AkimModel
-from akimsim.plots import timeline_figure
 
 
 def config_dict(cfg: RunConfig) -> dict[str, Any]:
@@ -62,7 +61,7 @@ def overview(summary: pd.DataFrame) -> pd.DataFrame:
     )
     turnout = grouped["turnout_x"].sum(min_count=1) / grouped["contests"].sum().replace(0, np.nan)
     out.insert(3, "turnout", turnout)
-    order = {"region": 0, "district": 1, "rural": 2}
+    order = {t.value: t.code for t in TIERS}
     out = out.reset_index()
     out["_o"] = out["tier"].map(order)
     return out.sort_values(["_o", "regime"]).drop(columns="_o").reset_index(drop=True)
@@ -90,6 +89,8 @@ def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any]
     offices = model.office_table()
     figures = {}
     if cfg.output.figures:
+        from akimsim.analysis.plots import timeline_figure  # matplotlib only when drawing
+
         figures["timeline"] = timeline_figure(
             summary, title=f"akimsim: {territory_title(cfg)}, seed {cfg.seed}, "
             f"{cfg.start_year}-{cfg.end_year}")
@@ -98,8 +99,7 @@ def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any]
     manifest.update({
         "territory": {
             "label": terr.label,
-            "units": {t: int((terr.tier == i).sum()) for i, t in
-                      enumerate(("region", "district", "rural"))},
+            "units": {t.value: int((terr.tier == t.code).sum()) for t in TIERS},
             "voters_simulated": terr.n_voters,
             "scale": cfg.territory.scale,
         },
@@ -110,9 +110,13 @@ def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any]
         manifest.update(extra_manifest)
     try:
         paths = write_results(out_dir, {"contests": contests, "summary": summary,
-                                        "offices": offices}, figures, manifest)
+                                        "offices": offices}, figures, manifest,
+                              types=TABLE_TYPES)
     finally:
-        for fig in figures.values():
-            plt.close(fig)
+        if figures:
+            from akimsim.analysis.plots import close_figure
+
+            for fig in figures.values():
+                close_figure(fig)
     return {"contests": contests, "summary": summary, "offices": offices,
             "overview": overview(summary), "paths": paths, "model": model}

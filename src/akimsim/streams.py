@@ -55,11 +55,3 @@ class Streams:
         """A 64-bit key for the counter-based generator used inside kernels."""
         state = self.sequence(purpose, *key).generate_state(1, dtype=np.uint64)
         return np.uint64(state[0])
-
-    def kernel_keys(self, purpose: Purpose, year: int, units: np.ndarray) -> np.ndarray:
-        """One kernel key per unit for ``year`` (uint64 array, same length as ``units``)."""
-        return np.fromiter(
-            (self.kernel_key(purpose, year, int(u)) for u in units),
-            dtype=np.uint64,
-            count=len(units),
-        )

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from akimsim.config import (
-    ReformStep,
-    RegimeName,
-    RegimesConfig,
-    RunConfig,
-    TerritoryConfig,
-    TerritorySource,
-    Tier,
-)
+from akimsim.config.enums import RegimeName, TerritorySource, Tier
+from akimsim.config.schema import ReformStep, RegimesConfig, RunConfig, TerritoryConfig
 
 
 def kazakhstan_reform() -> RegimesConfig:

@@ -3,8 +3,9 @@
 A sweep (``akimsim -m ...``) writes one folder per job below its sweep folder, each
 written by :func:`akimsim.runner.run_and_write`: tables, a figure and ``manifest.json``
 last, with every file's size and SHA-256. This module holds the pure parts of running
-and collecting sweeps; it takes paths and plain dicts and knows nothing of Hydra (the
-CLI passes Hydra's values in), so notebooks and tests can use it directly.
+and collecting sweeps; it takes paths and plain dicts and knows nothing of Hydra (its
+callers in :mod:`akimsim.edge.hydra` and :mod:`akimsim.edge.cli` pass Hydra's values
+in, the planned jobs among them), so notebooks and tests can use it directly.
 
 Files in a job folder besides the results:
 
@@ -22,16 +23,14 @@ each job's overrides as typed columns.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
 import shutil
 import socket
-import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -432,7 +431,7 @@ def _dtype_of(values: list[Any]) -> Any:
 def collect(sweep_dir: str | Path, tables: Sequence[str] = ("summary",), *,
             out: str | Path | None = None, progress: bool | None = None,
             verify_checksums: bool = True,
-            planned: Sequence[tuple[str | None, Sequence[str]]] | str | None = "auto",
+            planned: Sequence[tuple[str | None, Sequence[str]]] | None = None,
             ) -> dict[str, pd.DataFrame]:
     """Concatenate the tables of a sweep's complete jobs, with the swept values as columns.
 
@@ -446,8 +445,9 @@ def collect(sweep_dir: str | Path, tables: Sequence[str] = ("summary",), *,
 
     ``planned`` lists the jobs the sweep was to run, as ``(folder name or None,
     overrides)``; a planned job with no folder is reported incomplete ("never
-    started"). The default, ``"auto"``, reads the plan from ``multirun.yaml`` when
-    Hydra's basic sweeper made it (:func:`akimsim.cli.planned_jobs`); None skips it.
+    started"). The caller reads the plan (``akimsim collect`` and
+    :func:`akimsim.edge.experiments.load_sweep` use
+    :func:`akimsim.edge.hydra.planned_jobs`); None checks no plan.
 
     With ``out``, the frames are written there (``<table>.parquet``, ``jobs.parquet``,
     ``jobs.csv``), whole or not at all. ``progress`` shows a bar over the jobs (default:
@@ -472,10 +472,6 @@ def collect(sweep_dir: str | Path, tables: Sequence[str] = ("summary",), *,
     show = len(dirs) > 20 if progress is None else progress
     jobs = [job_info(d, d.relative_to(root).as_posix(), verify_checksums=verify_checksums)
             for d in tqdm(dirs, desc="jobs", unit="job", disable=not show, leave=False)]
-    if isinstance(planned, str):
-        from akimsim.cli import planned_jobs  # Hydra knows how its sweeper expands a sweep
-
-        planned = planned_jobs(root)
     jobs = _add_unstarted(jobs, planned or [], root)
     complete = [j for j in jobs if j.status == "complete"]
 
@@ -562,44 +558,3 @@ def report(jobs: pd.DataFrame, sweep_dir: str | Path) -> str:
         overrides = f" [{shown}]" if shown else ""
         lines.append(f"  {status:<10} job {name}{overrides}: {first}")
     return "\n".join(lines)
-
-
-def load_sweep(sweep_dir: str, tables: Sequence[str] = ("contests", "offices")
-               ) -> dict[str, pd.DataFrame]:
-    """The collected tables of a sweep (complete jobs only), swept values as columns.
-
-    Collects the job folders with :func:`collect` and writes them to
-    ``<sweep_dir>/collected/`` as ``akimsim collect`` does. Raises ``FileNotFoundError``
-    when the folder holds no complete job. Jobs that failed or are incomplete are left
-    out with a warning on stderr.
-    """
-    result = collect(sweep_dir, tables=tuple(tables), out=Path(sweep_dir) / "collected")
-    jobs = result.get("jobs")
-    if jobs is not None and len(jobs):
-        bad = jobs[jobs["status"] != "complete"]
-        if len(bad):
-            names = ", ".join(map(str, bad["job"]))
-            print(f"warning: {len(bad)} of {len(jobs)} jobs are not complete and are left "
-                  f"out: {names}", file=sys.stderr)
-        if (jobs["status"] == "complete").sum() == 0:
-            raise FileNotFoundError(f"{sweep_dir}: no complete job to analyse")
-    return result
-
-
-def analysis_arguments(description: str, default_out: str | Path,
-                       argv: Sequence[str] | None = None,
-                       extra: Callable[[argparse.ArgumentParser], None] | None = None,
-                       ) -> tuple[argparse.Namespace, Path]:
-    """The command line every ``experiments/*/analyze.py`` shares: ``SWEEP_DIR
-    [--out DIR]`` (plus what ``extra`` adds). Returns the arguments and the output
-    folder, created."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("sweep_dir", help="the sweep folder (hydra.sweep.dir)")
-    parser.add_argument("--out", default=str(default_out),
-                        help="where to write tables and figures (default: %(default)s)")
-    if extra is not None:
-        extra(parser)
-    args = parser.parse_args(None if argv is None else list(argv))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    return args, out

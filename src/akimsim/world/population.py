@@ -11,11 +11,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from akimsim._jit import balanced
 from akimsim.config import PartyConfig, VoterBehaviour
-from akimsim.kernels import unit_median_kernel, voters_kernel
+from akimsim.kernels import (
+    PartyLayout,
+    UnitEffects,
+    VoterBlocks,
+    VoterTraitParams,
+    VoterTraits,
+    balanced,
+    party_count_kernel,
+    unit_median_kernel,
+    voters_kernel,
+)
 from akimsim.streams import Purpose, Streams
-from akimsim.territory import Territory
+from akimsim.world.territory import Territory
 
 
 @dataclass(frozen=True)
@@ -109,21 +118,36 @@ def build_population(
     own_start = territory.start.astype(np.int64)  # own voters open each unit's range
     shares = np.array([p.attachment for p in parties], dtype=np.float64)
     platforms = np.array([[p.x, p.y] for p in parties], dtype=np.float64).reshape(-1, 2)
-    params = np.array([behaviour.voter_sd, behaviour.party_pull,
-                       behaviour.partisanship_logit_mean, behaviour.partisanship_logit_sd,
-                       behaviour.propensity_logit_mean, behaviour.propensity_logit_sd])
-    xy = np.empty((n, 2), dtype=np.float32)
-    party = np.empty(n, dtype=np.int8)
-    strength = np.empty(n, dtype=np.float32)
-    logit = np.empty(n, dtype=np.float32)
-    block_start, block_stop, block_unit = voter_blocks(own_start,
-                                                       territory.own_voters.astype(np.int64))
+    params = VoterTraitParams(
+        float(behaviour.voter_sd), float(behaviour.party_pull),
+        float(behaviour.partisanship_logit_mean), float(behaviour.partisanship_logit_sd),
+        float(behaviour.propensity_logit_mean), float(behaviour.propensity_logit_sd))
+    traits = VoterTraits(xy=np.empty((n, 2), dtype=np.float32), party=np.empty(n, dtype=np.int8),
+                         strength=np.empty(n, dtype=np.float32),
+                         turnout_logit=np.empty(n, dtype=np.float32))
+    blocks = VoterBlocks(*voter_blocks(own_start, territory.own_voters.astype(np.int64)))
+    units = UnitEffects(means, region_shift[territory.region].astype(np.float64))
     median = np.zeros((territory.n_units, 2))
     with balanced():
-        voters_kernel(block_start, block_stop, block_unit, means,
-                      region_shift[territory.region].astype(np.float64), np.cumsum(shares),
-                      platforms, params, streams.kernel_key(Purpose.population, 1), xy, party,
-                      strength, logit)
-        unit_median_kernel(territory.start, territory.stop, xy, MEDIAN_SAMPLE, median)
-    return Population(home=home, xy=xy, party=party, strength=strength,
-                      turnout_logit=logit, unit_median=median)
+        voters_kernel(blocks, units, PartyLayout(np.cumsum(shares), platforms), params,
+                      streams.kernel_key(Purpose.population, 1), traits)
+        unit_median_kernel(territory.start, territory.stop, traits.xy, MEDIAN_SAMPLE, median)
+    return Population(home=home, xy=traits.xy, party=traits.party, strength=traits.strength,
+                      turnout_logit=traits.turnout_logit, unit_median=median)
+
+
+def party_supporters(territory: Territory, population: Population, n_parties: int
+                     ) -> np.ndarray:
+    """Voters attached to each party in each unit's whole electorate.
+
+    int64[U, P + 1], the last column the unattached: counted over each unit's own
+    voters by a kernel, then summed up the hierarchy (children follow parents).
+    """
+    counts = np.zeros((territory.n_units, n_parties + 1), dtype=np.int64)
+    with balanced():
+        party_count_kernel(territory.start, territory.own_voters, population.party, counts)
+    for u in range(territory.n_units - 1, -1, -1):  # per unit, not per voter
+        p = territory.parent[u]
+        if p >= 0:
+            counts[p] += counts[u]
+    return counts

@@ -1,39 +1,37 @@
-"""The Hydra entry point: compose, validate, run, write; and the ``collect`` subcommand.
+"""All of akimsim's Hydra glue, in one module: the only one that imports Hydra or OmegaConf.
 
-``akimsim [overrides...]`` runs one simulation from ``configs/config.yaml``; every
-config group is backed by the dataclass schemas of :mod:`akimsim.config`, registered
-in Hydra's ConfigStore, so a misspelt key, a wrong type or an unknown regime fails at
-composition with a message naming the field and the allowed values.
+- the schemas in Hydra's ConfigStore, and a composed config turned into the core's
+  :class:`~akimsim.config.RunConfig` (:func:`to_run_config`);
+- the task of one run or sweep job (:func:`run_task`) and its ``@hydra.main`` wrapper
+  (:func:`hydra_main`): compose, validate, run, write; in a sweep, skip a complete job
+  and record a failing one (:mod:`akimsim.edge.sweep`);
+- the jobs a sweep was to run, as Hydra's basic sweeper expands them (:func:`planned_jobs`);
+- the shipped configs from Python (:func:`compose`, :func:`sweep_params`,
+  :func:`config_from_manifest`), for notebooks and scripts that want exactly what
+  ``akimsim OVERRIDES`` would run.
 
-``akimsim -m ...`` runs a sweep, one job per combination, with any Hydra launcher. A
-job whose folder already holds complete results of the same config is skipped, a job
-that fails leaves ``failed.json`` and lets the others run (:mod:`akimsim.sweep`).
-
-``akimsim collect SWEEP_DIR`` (argparse, before Hydra) gathers a sweep's job folders
-into one table per kind.
+The core never imports this module.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 import logging
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import hydra
-import pandas as pd
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from akimsim.config import ConfigError, RunConfig
-from akimsim.territory import TerritoryError
+from akimsim.config import ConfigError, RunConfig, validate
+from akimsim.world import TerritoryError
 
-CONFIG_DIR = str(Path(__file__).resolve().parent / "configs")
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
 
 
 def register_configs() -> None:
@@ -43,6 +41,8 @@ def register_configs() -> None:
 
 register_configs()
 
+
+# --------------------------------------------------------------------------- configs
 
 def _run_keys(cfg: DictConfig) -> list[str]:
     """Top-level keys of a composed config, less Hydra's own node."""
@@ -57,6 +57,61 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         raise ConfigError("the composed config is not a RunConfig; is run_schema in defaults?")
     return obj
 
+
+def _compose(overrides: Sequence[str], return_hydra_config: bool = False) -> DictConfig:
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_configs()
+    if GlobalHydra.instance().is_initialized():
+        GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return hydra_compose(config_name="config", overrides=list(overrides),
+                             return_hydra_config=return_hydra_config)
+
+
+def compose(*overrides: str) -> RunConfig:
+    """The :class:`RunConfig` that ``akimsim OVERRIDES...`` would run (validated).
+
+    >>> cfg = compose("territory=toy", "regimes.rural=direct", "seed=3")
+    """
+    cfg = to_run_config(_compose(overrides))
+    validate(cfg)
+    return cfg
+
+
+def sweep_params(*overrides: str) -> dict[str, str]:
+    """The sweeper params a preset declares (``hydra.sweeper.params``), e.g.
+    ``sweep_params("experiment=regime_comparison")`` -> ``{"seed": "range(0,20)", ...}``."""
+    cfg = _compose(overrides, return_hydra_config=True)
+    params = OmegaConf.select(cfg, "hydra.sweeper.params", default=None)
+    if params is None:
+        return {}
+    return {str(k): str(v) for k, v in OmegaConf.to_container(params).items()}  # type: ignore[union-attr]
+
+
+def config_from_manifest(path: str | Path) -> RunConfig:
+    """Rebuild the exact :class:`RunConfig` of a run from its ``manifest.json`` (or the
+    folder holding it), to rerun or vary one job of a sweep."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / "manifest.json"
+    try:
+        manifest: dict[str, Any] = json.loads(p.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{p}: not a readable akimsim manifest ({exc})") from exc
+    if "config" not in manifest:
+        raise ConfigError(f"{p}: the manifest has no 'config' entry")
+    merged = OmegaConf.merge(OmegaConf.structured(RunConfig), manifest["config"])
+    cfg = OmegaConf.to_object(merged)
+    if not isinstance(cfg, RunConfig):
+        raise ConfigError(f"{p}: the manifest's config is not a RunConfig")
+    validate(cfg)
+    return cfg
+
+
+# --------------------------------------------------------------------------- one job
 
 def _remove_if_empty(path: Path) -> None:
     try:
@@ -73,7 +128,7 @@ def _hydra_value(key: str) -> Any:
 
 
 def _job_record(threads: int | None) -> dict[str, Any]:
-    from akimsim.sweep import job_record
+    from akimsim.edge.sweep import job_record
 
     num = _hydra_value("job.num")
     return job_record(
@@ -94,7 +149,9 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
     input exits with status 2 and leaves no folder behind.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    from akimsim import sweep
+    import pandas as pd
+
+    from akimsim.edge import sweep
     from akimsim.runner import run_and_write  # heavy imports after composition
 
     hc = HydraConfig.get()
@@ -144,7 +201,8 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
-def _hydra_main(cfg: DictConfig) -> None:
+def hydra_main(cfg: DictConfig) -> None:
+    """``akimsim [overrides...]`` and ``akimsim -m ...``: one run, or one job of a sweep."""
     result = run_task(cfg)
     if result is not None:
         # a sweep runs many jobs in one process: let each finished model be collected
@@ -152,7 +210,7 @@ def _hydra_main(cfg: DictConfig) -> None:
         result["model"].release()
 
 
-# --------------------------------------------------------------------------- subcommands
+# --------------------------------------------------------------------------- a sweep's plan
 
 def planned_jobs(sweep_dir: str | Path) -> list[tuple[str | None, list[str]]] | None:
     """The jobs a sweep was to run, as ``(folder name or None, overrides)``, in order.
@@ -182,74 +240,3 @@ def planned_jobs(sweep_dir: str | Path) -> list[tuple[str | None, list[str]]] | 
         return None
     by_num = str(subdir).strip() == "${hydra.job.num}"
     return [(str(i) if by_num else None, list(job)) for i, job in enumerate(batches[0])]
-
-
-def _collect_command(argv: Sequence[str]) -> int:
-    from akimsim import sweep
-
-    parser = argparse.ArgumentParser(
-        prog="akimsim collect",
-        description="Gather the job folders of a sweep (akimsim -m ...) into one table per "
-                    "kind, with each job's overrides as columns. Writes <out>/<table>.parquet "
-                    "for the complete jobs, and jobs.parquet and jobs.csv listing every job "
-                    "with its status and error.",
-        epilog="Exit status: 0 when every job is complete, 1 when some failed or are "
-               "incomplete (the complete ones are still collected), 2 on bad input.")
-    parser.add_argument("sweep_dir", metavar="MULTIRUN_DIR", type=Path,
-                        help="the sweep folder (hydra.sweep.dir): multirun.yaml and one "
-                             "folder per job")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where to write the tables (default: MULTIRUN_DIR/collected)")
-    parser.add_argument("--tables", default="summary",
-                        help=f"comma-separated tables to collect, of {','.join(sweep.TABLES)} "
-                             "(default: summary)")
-    parser.add_argument("--partial-ok", action="store_true",
-                        help="exit 0 even when some jobs failed or are incomplete")
-    parser.add_argument("--no-checksums", action="store_true",
-                        help="check file sizes only, not SHA-256 checksums (faster)")
-    args = parser.parse_args(list(argv))
-    tables = [t.strip() for t in args.tables.split(",") if t.strip()]
-    out = args.out if args.out is not None else args.sweep_dir / "collected"
-    try:
-        frames = sweep.collect(args.sweep_dir, tables, out=out,
-                               verify_checksums=not args.no_checksums)
-    except sweep.SweepError as exc:
-        print(f"akimsim collect: error: {exc}", file=sys.stderr)
-        return 2
-    jobs = frames["jobs"]
-    print(sweep.report(jobs, args.sweep_dir))
-    written = [f"{t}.parquet ({len(frames[t])} rows)" for t in tables if t in frames]
-    if not written:
-        print("no complete job: no table written")
-    print(f"wrote to {out}: {', '.join([*written, 'jobs.parquet', 'jobs.csv'])}")
-    if (jobs["status"] == "complete").all() or args.partial_ok:
-        return 0
-    return 1
-
-
-def _dashboard_command(argv: Sequence[str]) -> int:
-    """``akimsim dashboard [--port N] [--host H] [--no-browser]`` (akimsim.dashboard)."""
-    from akimsim import dashboard
-
-    return dashboard.main(list(argv))
-
-
-#: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
-SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
-    "collect": _collect_command,
-    "dashboard": _dashboard_command,
-}
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Console script ``akimsim``: a subcommand, or a Hydra run or sweep."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in SUBCOMMANDS:
-        sys.exit(SUBCOMMANDS[args[0]](args[1:]))
-    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
-    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    _hydra_main()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,18 +1,18 @@
 """The interactive dashboard: Mesa's SolaraViz page for :class:`~akimsim.model.AkimModel`.
 
-``akimsim dashboard`` serves it on localhost (see :func:`serve`); ``solara run
-akimsim.dashboard:page`` does the same by hand. The page has:
+``akimsim dashboard`` serves it on localhost (see :func:`main`); ``solara run
+akimsim.edge.dashboard:page`` does the same by hand. The page has:
 
 - controls (sidebar): the territory's size (districts, villages per district), the regime
   of each tier (appointment, indirect, direct, or the reform timeline of
-  :func:`akimsim.presets.kazakhstan_reform`), the rule of direct elections and the seed;
+  :func:`akimsim.config.presets.kazakhstan_reform`), the rule of direct elections and the seed;
   changes apply when *Reset* is pressed (Mesa's SolaraViz), and *Step*, play and *Reset*
   come from SolaraViz itself;
 - four views: the status of the run (year, regimes in force, a notice when the run reached
   its end year), the policy space of the latest direct contest
-  (:func:`akimsim.plots.policy_space_figure`), the vote shares of the current year's
-  contests (:func:`akimsim.plots.vote_shares_figure`) and metrics over time
-  (:func:`akimsim.plots.timeline_figure`).
+  (:func:`akimsim.analysis.plots.policy_space_figure`), the vote shares of the current year's
+  contests (:func:`akimsim.analysis.plots.vote_shares_figure`) and metrics over time
+  (:func:`akimsim.analysis.plots.timeline_figure`).
 
 The territory is always small (at most 27,200 voters), so voter agents are materialised
 and the policy space can colour voters by the candidate they chose.
@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from akimsim.analysis.plots import policy_space_figure, timeline_figure, vote_shares_figure
 from akimsim.config import (
     TIERS,
     RegimeName,
@@ -55,11 +56,10 @@ from akimsim.config import (
     TerritoryConfig,
     TerritorySource,
     Tier,
+    kazakhstan_reform,
 )
 from akimsim.metrics import voter_table
 from akimsim.model import AkimModel
-from akimsim.plots import policy_space_figure, timeline_figure, vote_shares_figure
-from akimsim.presets import kazakhstan_reform
 
 #: the choice that leaves a tier to Kazakhstan's reform timeline
 REFORM = "reform timeline"
@@ -125,7 +125,7 @@ def dashboard_config(districts: int = 1, villages: int = 4, region: str = REFORM
 
     A synthetic territory of one region with ``districts`` districts of ``villages``
     rural posts each; each tier's regime pinned, or left to the reform timeline (the
-    schedule of :func:`akimsim.presets.kazakhstan_reform`); one rule for every direct
+    schedule of :func:`akimsim.config.presets.kazakhstan_reform`); one rule for every direct
     election.
     """
     regimes = kazakhstan_reform()
@@ -235,8 +235,9 @@ def latest_direct(model: AkimModel) -> int | None:
     The latest one is the last its voters took part in, so their recorded last choice is
     their vote in it.
     """
-    for i in range(len(model.outcomes) - 1, -1, -1):
-        if model.outcomes[i].regime == RegimeName.direct.value:
+    outcomes = model.outcomes
+    for i in range(len(outcomes) - 1, -1, -1):
+        if outcomes[i].regime == RegimeName.direct:
             return i
     return None
 
@@ -494,7 +495,7 @@ def server_command(host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_brows
     no version check against the package index)."""
     import sys
 
-    return [sys.executable, "-m", "solara", "run", "akimsim.dashboard:page", "--host", host,
+    return [sys.executable, "-m", "solara", "run", "akimsim.edge.dashboard:page", "--host", host,
             "--port", str(port), "--production", "--no-check-version",
             "--open" if open_browser else "--no-open", "--log-level", "warning"]
 

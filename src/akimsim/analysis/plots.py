@@ -1,4 +1,4 @@
-"""Matplotlib figures from result tables; never imports the model."""
+"""Matplotlib figures from result tables."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from akimsim.analysis import METRIC_LABELS, mean_ci
+from akimsim.analysis.compare import mean_ci
+from akimsim.analysis.pooled import METRIC_LABELS
 
 TIER_COLOURS: dict[str, str] = {"region": "#1b6ca8", "district": "#e07b39", "rural": "#3a923a"}
 REGIME_STYLES: dict[str, str] = {"appointment": ":", "indirect": "--", "direct": "-"}
@@ -324,4 +325,9 @@ def vote_shares_figure(contests: pd.DataFrame, title: str = "Vote shares",
 def save_figure(fig: Figure, path: Any, dpi: int = 120) -> None:
     """Write ``fig`` as a PNG without a timestamp in its metadata, then close it."""
     fig.savefig(path, dpi=dpi, metadata={"Software": None})
+    close_figure(fig)
+
+
+def close_figure(fig: Figure) -> None:
+    """Release a figure made here (pyplot keeps every open figure alive)."""
     plt.close(fig)

@@ -1,7 +1,11 @@
 """Who stands: party nominees and self-nominees in direct races, shortlists otherwise.
 
-Functions return plain :class:`~akimsim.agents.Traits` plus how each person was
-nominated; the model turns them into :class:`~akimsim.agents.Candidate` agents. All
+Functions return plain :class:`~akimsim.agents.people.Traits` plus how each person was
+nominated; the model turns them into :class:`~akimsim.agents.people.Candidate` agents.
+Which of the two ways a post's candidates come forward is the regime's to say
+(:meth:`akimsim.regimes.Regime.come_forward`). Sources: the 1 % signature threshold is
+law; the rejection rate and party nomination rates are 2021 figures; the rest are
+assumptions named in the config (docs/model.md). All
 draws come from the generator passed in (the ``candidates`` stream keyed by year and
 unit), and none is spent on checking input.
 """
@@ -13,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from akimsim.agents import Traits
-from akimsim.config import CandidateBehaviour, PartyConfig
+from akimsim.agents.people import Traits
+from akimsim.config import CandidateBehaviour, Nomination, PartyConfig
 
 #: Share of an appointer's shortlist from the dominant party (assumption; appointed
 #: akims in Kazakhstan are overwhelmingly members of the ruling party).
@@ -26,7 +30,7 @@ class Entrant:
     """A person who seeks the post, before registration."""
 
     traits: Traits
-    nomination: str  # "party", "self" or "appointer"
+    nomination: Nomination
 
 
 def new_traits(rng: np.random.Generator, party: int, centre: np.ndarray, spread: float,
@@ -94,7 +98,8 @@ def direct_entrants(rng: np.random.Generator, electorate: int, unit_median: np.n
     taken: set[int] = set()
     stands = rng.random() < behaviour.incumbent_runs
     if incumbent is not None and stands:
-        nominees.append(Entrant(incumbent, "party" if incumbent.party >= 0 else "self"))
+        nominees.append(Entrant(incumbent, Nomination.party if incumbent.party >= 0
+                                else Nomination.self))
         if incumbent.party >= 0:
             taken.add(incumbent.party)
     party_draws = rng.random(len(parties))
@@ -103,14 +108,14 @@ def direct_entrants(rng: np.random.Generator, electorate: int, unit_median: np.n
             continue
         centre = np.array([party.x, party.y])
         nominees.append(Entrant(new_traits(rng, p, centre, behaviour.platform_sd, behaviour,
-                                           dominant), "party"))
+                                           dominant), Nomination.party))
     would_be = int(rng.poisson(behaviour.self_nominee_rate))
     reach = rng.beta(behaviour.signature_reach_a, behaviour.signature_reach_b, size=would_be)
     needed = max(1, math.ceil(behaviour.signature_threshold * electorate))
     for share in reach:
         person = new_traits(rng, -1, unit_median, 2 * behaviour.platform_sd, behaviour, dominant)
         if share * electorate >= needed:
-            nominees.append(Entrant(person, "self"))
+            nominees.append(Entrant(person, Nomination.self))
     rejected = rng.random(len(nominees)) < behaviour.registration_rejection
     if behaviour.council_signature_threshold > 0 and council is not None:
         passed = council_filter([e.traits for e in nominees], council[0], council[1],
@@ -131,15 +136,15 @@ def shortlist(rng: np.random.Generator, unit_median: np.ndarray, parties: list[P
     """
     out: list[Entrant] = []
     if incumbent is not None:
-        out.append(Entrant(incumbent, "appointer"))
+        out.append(Entrant(incumbent, Nomination.appointer))
     is_dominant = rng.random(behaviour.pool_size) < POOL_DOMINANT_SHARE
     for flag in is_dominant:
         if flag and dominant >= 0:
             party = parties[dominant]
             centre = np.array([party.x, party.y])
             out.append(Entrant(new_traits(rng, dominant, centre, behaviour.platform_sd,
-                                          behaviour, dominant), "appointer"))
+                                          behaviour, dominant), Nomination.appointer))
         else:
             out.append(Entrant(new_traits(rng, -1, unit_median, 2 * behaviour.platform_sd,
-                                          behaviour, dominant), "appointer"))
+                                          behaviour, dominant), Nomination.appointer))
     return out

@@ -1,0 +1,112 @@
+"""People who seek a post: their traits, candidates (Mesa agents) and applicants.
+
+A person's id is a function of where and when they came forward, (year, unit, slot), so
+two runs that differ only in one tier's regime give the same ids to the same people
+everywhere else (:func:`person_id`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import mesa
+
+from akimsim.config import Nomination
+
+#: a person id is YYYY UUUUUU S KKK in decimal: the year, the unit index, the source
+#: (0 a contest or the first office holders' shortlist, 1 an acting akim's shortlist)
+#: and the slot on the list
+_UNIT_SPAN = 10**6
+_SLOT_SPAN = 10**3
+
+
+def person_id(year: int, unit: int, slot: int, *, acting: bool = False) -> int:
+    """The id of the person in ``slot`` of the list drawn for ``unit`` in ``year``.
+
+    Decimal digits YYYY UUUUUU S KKK (year, unit, source: 1 for an acting akim's
+    shortlist, and slot), so the id says where the person came from; always positive.
+    """
+    if not (0 <= unit < _UNIT_SPAN and 0 <= slot < _SLOT_SPAN and year >= 0):
+        raise ValueError(f"person_id({year}, {unit}, {slot}): expected year >= 0, a unit "
+                         f"below {_UNIT_SPAN} and a slot below {_SLOT_SPAN}")
+    return ((year * _UNIT_SPAN + unit) * 10 + int(acting)) * _SLOT_SPAN + slot
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What a person brings to a race: platform, competence, loyalty, party."""
+
+    x: float
+    y: float
+    competence: float
+    loyalty: float
+    party: int  # party index, -1 self-nominated / non-party
+
+
+class Person(Protocol):
+    """What appointers, deputies and offices read of a person seeking a post."""
+
+    @property
+    def candidate_id(self) -> int: ...
+
+    @property
+    def traits(self) -> Traits: ...
+
+    @property
+    def nomination(self) -> Nomination: ...
+
+    @property
+    def record(self) -> float: ...
+
+    @property
+    def party(self) -> int: ...
+
+    @property
+    def platform(self) -> tuple[float, float]: ...
+
+
+class _ReadsTraits:
+    """``party`` and ``platform`` read off a person's :class:`Traits`."""
+
+    traits: Traits
+
+    @property
+    def party(self) -> int:
+        return self.traits.party
+
+    @property
+    def platform(self) -> tuple[float, float]:
+        return self.traits.x, self.traits.y
+
+
+@dataclass(frozen=True)
+class Applicant(_ReadsTraits):
+    """A person on a shortlist that no vote is held on (not a Mesa agent): used when
+    an appointer fills a post alone, e.g. the first office holders or acting akims."""
+
+    candidate_id: int
+    traits: Traits
+    nomination: Nomination = Nomination.appointer
+    record: float = 0.0
+
+
+class Candidate(mesa.Agent, _ReadsTraits):
+    """A person standing for akim in one contest.
+
+    ``nomination`` says how the person came forward (a party's nominee, self-nominated
+    with signatures, or on an appointer's shortlist); ``record`` is an incumbent's mean
+    performance over the term (0 for newcomers).
+    """
+
+    def __init__(self, model: mesa.Model, candidate_id: int, unit: int, year: int,
+                 traits: Traits, nomination: Nomination, incumbent: bool = False,
+                 record: float = 0.0) -> None:
+        super().__init__(model)
+        self.candidate_id = candidate_id
+        self.unit = unit
+        self.year = year
+        self.traits = traits
+        self.nomination = Nomination(nomination)
+        self.incumbent = incumbent
+        self.record = record

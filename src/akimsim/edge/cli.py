@@ -1,0 +1,93 @@
+"""The ``akimsim`` command: a Hydra run or sweep, or a subcommand.
+
+``akimsim [overrides...]`` runs one simulation from ``configs/config.yaml`` and
+``akimsim -m ...`` a sweep, one job per combination, with any Hydra launcher
+(:mod:`akimsim.edge.hydra`). ``akimsim collect SWEEP_DIR`` gathers a sweep's job folders
+into one table per kind (:mod:`akimsim.edge.sweep`); ``akimsim dashboard`` serves the
+interactive page (:mod:`akimsim.edge.dashboard`). Subcommands are read by argparse
+before Hydra sees the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _collect_command(argv: Sequence[str]) -> int:
+    from akimsim.edge import sweep
+    from akimsim.edge.hydra import planned_jobs
+
+    parser = argparse.ArgumentParser(
+        prog="akimsim collect",
+        description="Gather the job folders of a sweep (akimsim -m ...) into one table per "
+                    "kind, with each job's overrides as columns. Writes <out>/<table>.parquet "
+                    "for the complete jobs, and jobs.parquet and jobs.csv listing every job "
+                    "with its status and error.",
+        epilog="Exit status: 0 when every job is complete, 1 when some failed or are "
+               "incomplete (the complete ones are still collected), 2 on bad input.")
+    parser.add_argument("sweep_dir", metavar="MULTIRUN_DIR", type=Path,
+                        help="the sweep folder (hydra.sweep.dir): multirun.yaml and one "
+                             "folder per job")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the tables (default: MULTIRUN_DIR/collected)")
+    parser.add_argument("--tables", default="summary",
+                        help=f"comma-separated tables to collect, of {','.join(sweep.TABLES)} "
+                             "(default: summary)")
+    parser.add_argument("--partial-ok", action="store_true",
+                        help="exit 0 even when some jobs failed or are incomplete")
+    parser.add_argument("--no-checksums", action="store_true",
+                        help="check file sizes only, not SHA-256 checksums (faster)")
+    args = parser.parse_args(list(argv))
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()]
+    out = args.out if args.out is not None else args.sweep_dir / "collected"
+    try:
+        frames = sweep.collect(args.sweep_dir, tables, out=out,
+                               verify_checksums=not args.no_checksums,
+                               planned=planned_jobs(args.sweep_dir))
+    except sweep.SweepError as exc:
+        print(f"akimsim collect: error: {exc}", file=sys.stderr)
+        return 2
+    jobs = frames["jobs"]
+    print(sweep.report(jobs, args.sweep_dir))
+    written = [f"{t}.parquet ({len(frames[t])} rows)" for t in tables if t in frames]
+    if not written:
+        print("no complete job: no table written")
+    print(f"wrote to {out}: {', '.join([*written, 'jobs.parquet', 'jobs.csv'])}")
+    if (jobs["status"] == "complete").all() or args.partial_ok:
+        return 0
+    return 1
+
+
+def _dashboard_command(argv: Sequence[str]) -> int:
+    """``akimsim dashboard [--port N] [--host H] [--no-browser]`` (akimsim.edge.dashboard)."""
+    from akimsim.edge import dashboard
+
+    return dashboard.main(list(argv))
+
+
+#: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
+SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "collect": _collect_command,
+    "dashboard": _dashboard_command,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console script ``akimsim``: a subcommand, or a Hydra run or sweep."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        sys.exit(SUBCOMMANDS[args[0]](args[1:]))
+    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    from akimsim.edge.hydra import hydra_main
+
+    hydra_main()
+
+
+if __name__ == "__main__":
+    main()

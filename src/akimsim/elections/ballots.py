@@ -1,0 +1,56 @@
+"""Casting the ballots of a batch of contests: turnout, then rankings or approvals.
+
+Validates the batch, allocates the outputs and calls the ballot kernels
+(:mod:`akimsim.kernels.ballots`) once for the whole batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from akimsim.elections.box import BallotBox, check_batch
+from akimsim.kernels import (
+    CandidateArrays,
+    ChoiceWeights,
+    ContestBatch,
+    VoterArrays,
+    approval_kernel,
+    balanced,
+    rank_kernel,
+    turnout_kernel,
+)
+from akimsim.world import Population
+
+
+def cast_ballots(population: Population, batch: ContestBatch, candidates: CandidateArrays,
+                 logit_shift: np.ndarray, weights: ChoiceWeights, *, depth: int,
+                 approval: bool = False) -> BallotBox:
+    """Turnout and sincere ballots of every voter of a batch.
+
+    ``logit_shift`` float64[C] is each contest's turnout shift. The box holds ``voted``
+    uint8[N], ``ranking`` int8[N, depth] (the ``depth`` most preferred candidates each
+    voter ranks above "against all") and, with ``approval``, ``approvals`` uint32[N].
+    Rows outside the batch are 0 / -1.
+    """
+    check_batch(batch, population.n)
+    k = int(batch.cand_start[-1])
+    if candidates.xy.shape != (k, 2) or candidates.valence.shape != (k,) \
+            or candidates.party.shape != (k,):
+        raise ValueError("candidate arrays must have cand_start[-1] rows")
+    if logit_shift.shape != (batch.n_contests,):
+        raise ValueError("logit_shift must have one entry per contest")
+    if not 1 <= depth <= 127:
+        raise ValueError("depth must be 1-127 (rankings are int8)")
+    n = population.n
+    voters = VoterArrays(population.xy, population.party, population.strength)
+    voted = np.zeros(n, dtype=np.uint8)
+    ranking = np.full((n, depth), -1, dtype=np.int8)
+    approvals = None
+    with balanced():
+        turnout_kernel(batch, population.turnout_logit, logit_shift, voted)
+        rank_kernel(batch, candidates, voters, voted, weights, ranking)
+        if approval:
+            approvals = np.zeros(n, dtype=np.uint32)
+            approval_kernel(batch, candidates, voters, voted, weights, approvals)
+    return BallotBox(batch=batch, electorate=batch.stops - batch.starts, voted=voted,
+                     ranking=ranking, approvals=approvals)

@@ -1,0 +1,68 @@
+"""Numba kernels: arrays (grouped in named tuples) in, arrays out.
+
+Owns all per-voter work: drawing the voters (:mod:`.population`), turnout and ballots
+(:mod:`.ballots`), counting them (:mod:`.counts`), with one counter-based generator and
+its table of channels (:mod:`.rng`), the array groups (:mod:`.layout`) and the one place
+that sets compile flags (:mod:`._jit`). Imports nothing of the package but these modules;
+the wrappers that validate input and allocate outputs live in :mod:`akimsim.world` and
+:mod:`akimsim.elections`. Every kernel has a slow twin in ``tests/naive.py``.
+"""
+
+from akimsim.kernels._jit import balanced
+from akimsim.kernels.ballots import approval_kernel, rank_kernel, turnout_kernel
+from akimsim.kernels.counts import (
+    approval_tally_kernel,
+    borda_kernel,
+    first_preference_kernel,
+    irv_kernel,
+    pairwise_kernel,
+    two_round_kernel,
+)
+from akimsim.kernels.layout import (
+    CandidateArrays,
+    ChoiceWeights,
+    ContestBatch,
+    IrvCounts,
+    PartyLayout,
+    RunoffRule,
+    TwoRoundCounts,
+    UnitEffects,
+    VoteCounts,
+    VoterArrays,
+    VoterBlocks,
+    VoterTraitParams,
+    VoterTraits,
+)
+from akimsim.kernels.population import party_count_kernel, unit_median_kernel, voters_kernel
+from akimsim.kernels.rng import lot_priority, uniform01
+
+__all__ = [
+    "CandidateArrays",
+    "ChoiceWeights",
+    "ContestBatch",
+    "IrvCounts",
+    "PartyLayout",
+    "RunoffRule",
+    "TwoRoundCounts",
+    "UnitEffects",
+    "VoteCounts",
+    "VoterArrays",
+    "VoterBlocks",
+    "VoterTraitParams",
+    "VoterTraits",
+    "approval_kernel",
+    "approval_tally_kernel",
+    "balanced",
+    "borda_kernel",
+    "first_preference_kernel",
+    "irv_kernel",
+    "lot_priority",
+    "pairwise_kernel",
+    "party_count_kernel",
+    "rank_kernel",
+    "turnout_kernel",
+    "two_round_kernel",
+    "uniform01",
+    "unit_median_kernel",
+    "voters_kernel",
+]
