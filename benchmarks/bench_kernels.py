@@ -1200,7 +1200,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                        note="one 1-D array per option; the spatial-choice baseline")
     check("rank_kernel, depth 1 vs numpy", mark, np_mk, "bit-identical")
     del np_mk
-    fp1 = VoteCounts.zeros(batch)
+    fp1 = VoteCounts.blank(batch)
     kernel_item("first_preference_kernel, depth 1", lambda: kernels.first_preference_kernel(
         batch, mark, voted, fp1), n * (1 + 1),
         note="the plurality count of the single marks; first call compiles the kernel")
@@ -1220,7 +1220,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     voted2 = np.zeros(n, dtype=np.uint8)
     mark2 = np.full((n, 1), -1, dtype=np.int8)
-    fp2 = VoteCounts.zeros(batch)
+    fp2 = VoteCounts.blank(batch)
 
     def national_round() -> None:
         kernels.turnout_kernel(batch, pop.turnout_logit, s.logit_shift, voted2)
@@ -1252,7 +1252,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
               "docstring of rank_kernel: out[i, 0] is the voter's single-mark choice "
               "(same draws at any depth)")
 
-    fp = VoteCounts.zeros(batch)
+    fp = VoteCounts.blank(batch)
     row_bytes = n * (depth + 1)
     kernel_item("first_preference_kernel", lambda: kernels.first_preference_kernel(
         batch, ranking, voted, fp), row_bytes, note=f"on full-depth ({depth}) rankings")
@@ -1263,7 +1263,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
               "first_preference_kernel on full-depth rankings = on depth-1 rankings")
     del ref
 
-    irv_out = IrvCounts.zeros(batch)
+    irv_out = IrvCounts.blank(batch)
 
     def irv() -> None:
         irv_out.counts[:] = 0
@@ -1298,7 +1298,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     numpy_item("numpy: rank + instant runoff", "instant runoff, rank + irv",
                lambda: np_irv(s, np_rank(s, voted, depth), voted))
 
-    tr_out = TwoRoundCounts.zeros(batch)
+    tr_out = TwoRoundCounts.blank(batch)
     threshold, runoff_turnout = 0.5, 0.8
     runoff_rule = RunoffRule(threshold=threshold, runoff_turnout=runoff_turnout)
 
@@ -1369,7 +1369,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                   f"voters who rank nobody (against all first) approve someone"},
         "docstring of approval_kernel: same utilities and draws as rank_kernel")
     del first, cast_, ranked, has_first
-    at = VoteCounts.zeros(batch)
+    at = VoteCounts.blank(batch)
     kernel_item("approval_tally_kernel", lambda: kernels.approval_tally_kernel(
         batch, approvals, voted, at), n * (4 + 1))
     ref = numpy_item("numpy: approval tally", "approval_tally_kernel",

@@ -88,7 +88,7 @@ def test_first_preference_count_matches_twin(b, depth):
     voted = naive.turnout(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], b["n"])
     ranking = np.full((b["n"], depth), -1, dtype=np.int8)
     kernels.rank_kernel(batch, cands, voters, voted, weights, ranking)
-    out = VoteCounts.zeros(batch)
+    out = VoteCounts.blank(batch)
     kernels.first_preference_kernel(batch, ranking, voted, out)
     for got, want in zip(out, naive.first_preferences(b["starts"], b["stops"], b["cand_start"],
                                                       ranking, voted), strict=True):
@@ -212,3 +212,19 @@ def test_rank_and_approval_kernels_match_twins(b, depth, margin):
     firsts = ranking[:, 0]
     has = firsts >= 0
     assert np.all((approvals[has] >> firsts[has].astype(np.uint32)) & 1 == 1)
+
+
+def test_channels_of_one_key_never_overlap():
+    """The channel table of kernels/rng.py: two draws of one key never share a channel,
+    and the constants the kernels use are the table's."""
+    from akimsim.kernels import rng
+
+    by_key: dict[str, list[range]] = {}
+    for key, first, count in rng.CHANNELS.values():
+        by_key.setdefault(key, []).append(range(first, first + count))
+    for key, spans in by_key.items():
+        taken = [c for span in spans for c in span]
+        assert len(taken) == len(set(taken)), key
+    assert int(rng.TURNOUT_CHANNEL) == naive.TURNOUT_CHANNEL
+    assert int(rng.LOT_CHANNEL) == naive.LOT_CHANNEL
+    assert int(rng.RUNOFF_CHANNEL) == naive.RUNOFF_CHANNEL

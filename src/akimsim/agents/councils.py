@@ -97,11 +97,6 @@ class Maslikhat(mesa.Agent):
     def deputy_party(self) -> np.ndarray:
         return self.deputies.party
 
-    def seat_counts(self, n_parties: int) -> np.ndarray:
-        """Seats per party (int64[P + 1], the last entry non-party deputies)."""
-        codes = np.where(self.deputy_party < 0, n_parties, self.deputy_party)
-        return np.bincount(codes, minlength=n_parties + 1)
-
 
 def council_size(rules: MaslikhatBehaviour, is_region: bool, kind: str) -> int:
     """Seats of a region's, a city's or a district's maslikhat (config sizes within the

@@ -12,10 +12,15 @@ from matplotlib.ticker import MaxNLocator
 
 from akimsim.analysis.compare import mean_ci
 from akimsim.analysis.pooled import METRIC_LABELS
+from akimsim.config import TIERS, RegimeName, Tier
 
-TIER_COLOURS: dict[str, str] = {"region": "#1b6ca8", "district": "#e07b39", "rural": "#3a923a"}
-REGIME_STYLES: dict[str, str] = {"appointment": ":", "indirect": "--", "direct": "-"}
-REGIME_MARKERS: dict[str, str] = {"appointment": "s", "indirect": "^", "direct": "o"}
+TIER_ORDER: tuple[str, ...] = tuple(t.value for t in TIERS)
+TIER_COLOURS: dict[str, str] = {Tier.region: "#1b6ca8", Tier.district: "#e07b39",
+                                Tier.rural: "#3a923a"}
+REGIME_STYLES: dict[str, str] = {RegimeName.appointment: ":", RegimeName.indirect: "--",
+                                 RegimeName.direct: "-"}
+REGIME_MARKERS: dict[str, str] = {RegimeName.appointment: "s", RegimeName.indirect: "^",
+                                  RegimeName.direct: "o"}
 
 PANELS: tuple[tuple[str, str], ...] = (
     ("turnout", "Turnout in popular votes"),
@@ -172,7 +177,7 @@ def groups_over_time_figure(table: pd.DataFrame, metrics: list[str], group: str,
 
 
 def arms_by_tier_figure(table: pd.DataFrame, metrics: list[str], arm: str,
-                        tiers: tuple[str, ...] = ("region", "district", "rural"),
+                        tiers: tuple[str, ...] = TIER_ORDER,
                         title: str = "") -> Figure:
     """Per metric a panel; per tier a cluster; per arm a dot with its 95 % interval.
 

@@ -127,7 +127,7 @@ class BallotBox:
     def first_preferences(self) -> VoteCounts:
         """First-preference counts, counted once per box on first use: the rules and the
         regime that reports them share the count."""
-        out = VoteCounts.zeros(self.batch)
+        out = VoteCounts.blank(self.batch)
         with balanced():
             first_preference_kernel(self.batch, self.ranking, self.voted, out)
         return out

@@ -37,7 +37,7 @@ def two_round(box: BallotBox, cfg: RuleConfig) -> list[ContestResult]:
     """Two-round majority: more than ``rule.majority_threshold`` of the ballots wins in
     round one; otherwise a runoff between the two best-placed candidates, to which each
     voter returns with probability ``rule.runoff_turnout``."""
-    counted = TwoRoundCounts.zeros(box.batch)
+    counted = TwoRoundCounts.blank(box.batch)
     with balanced():
         two_round_kernel(box.batch, box.ranking, box.voted,
                          RunoffRule(float(cfg.majority_threshold), float(cfg.runoff_turnout)),
@@ -68,7 +68,7 @@ def two_round(box: BallotBox, cfg: RuleConfig) -> list[ContestResult]:
 def instant_runoff(box: BallotBox, cfg: RuleConfig) -> list[ContestResult]:
     """Instant runoff (alternative vote): eliminate the weakest candidate until one
     has more than half of the ballots still counting."""
-    counted = IrvCounts.zeros(box.batch)
+    counted = IrvCounts.blank(box.batch)
     with balanced():
         irv_kernel(box.batch, box.ranking, box.voted, counted)
 

@@ -22,7 +22,7 @@ def approval(box: BallotBox, cfg: RuleConfig) -> list[ContestResult]:
     ``rule.approval_margin`` of their favourite; most approvals win."""
     if box.approvals is None:
         raise ValueError("the approval rule needs approval ballots (BallotBox.approvals)")
-    counts = VoteCounts.zeros(box.batch)
+    counts = VoteCounts.blank(box.batch)
     with balanced():
         approval_tally_kernel(box.batch, box.approvals, box.voted, counts)
     return score_rule(box, cfg, counts.votes)

@@ -12,6 +12,7 @@ import numpy as np
 from numba import prange
 
 from akimsim.kernels._jit import helper, kernel
+from akimsim.kernels.layout import slots_of
 from akimsim.kernels.rng import RANK_PICK, TURNOUT_CHANNEL, uniform01
 
 
@@ -107,8 +108,7 @@ def pick_option(util, weight, alive, n_opt, draw):  # type: ignore[no-untyped-de
 def contest_options(batch, c, against_u, has_against):  # type: ignore[no-untyped-def]
     """Contest ``c``'s draw key, first candidate row and number of candidates, and scratch
     arrays for one voter's options (utilities, weights, alive), "against all" in slot 0."""
-    k0 = batch.cand_start[c]
-    n_k = batch.cand_start[c + 1] - k0
+    k0, n_k = slots_of(batch, c)
     util = np.empty(n_k + 1, dtype=np.float64)
     weight = np.empty(n_k + 1, dtype=np.float64)
     alive = np.empty(n_k + 1, dtype=np.bool_)

@@ -14,7 +14,7 @@ import numpy as np
 from numba import prange
 
 from akimsim.kernels._jit import helper, kernel
-from akimsim.kernels.layout import FIRST_PLACE, RUNOFF, SECOND_PLACE
+from akimsim.kernels.layout import FIRST_PLACE, RUNOFF, SECOND_PLACE, slots_of
 from akimsim.kernels.rng import RUNOFF_CHANNEL, lot_priority, uniform01
 
 
@@ -69,7 +69,7 @@ def mark_tied(values, active, chosen, n_tied, out):  # type: ignore[no-untyped-d
 def first_preference_kernel(batch, ranking, voted, out):  # type: ignore[no-untyped-def]
     """Plurality count of first preferences.
 
-    batch: ContestBatch; ranking: int8[N, R]; voted: uint8[N]; out: VoteCounts, zeroed.
+    batch: ContestBatch; ranking: int8[N, R]; voted: uint8[N]; out: VoteCounts.blank(batch).
     A voter who voted with an empty ranking counts as "against all".
     """
     # the arrays written, taken out of the tuple before the loop (see kernels.layout)
@@ -77,8 +77,7 @@ def first_preference_kernel(batch, ranking, voted, out):  # type: ignore[no-unty
     against_all = out.against_all
     ballots = out.ballots
     for c in prange(batch.starts.shape[0]):
-        k0 = batch.cand_start[c]
-        n_k = batch.cand_start[c + 1] - k0
+        k0, n_k = slots_of(batch, c)
         # four interleaved histograms; column 0 abstained, 1 against all, 2.. slots
         local = np.zeros((4, n_k + 2), dtype=np.int64)
         for i in range(batch.starts[c], batch.stops[c]):
@@ -96,7 +95,7 @@ def irv_kernel(batch, ranking, voted, out):  # type: ignore[no-untyped-def]
     a candidate with more than half of the continuing ballots wins; otherwise the
     candidate with fewest votes (ties: lowest lot priority) is eliminated.
 
-    batch: ContestBatch; ranking: int8[N, R]; voted: uint8[N]; out: IrvCounts, zeroed.
+    batch: ContestBatch; ranking: int8[N, R]; voted: uint8[N]; out: IrvCounts.blank(batch).
     """
     # the arrays written, taken out of the tuple before the loop (see kernels.layout)
     counts = out.counts
@@ -107,13 +106,8 @@ def irv_kernel(batch, ranking, voted, out):  # type: ignore[no-untyped-def]
     winner = out.winner
     depth = ranking.shape[1]
     for c in prange(batch.starts.shape[0]):
-        k0 = batch.cand_start[c]
-        n_k = batch.cand_start[c + 1] - k0
+        _, n_k = slots_of(batch, c)
         key = batch.lot_keys[c]
-        winner[c] = -1
-        n_rounds[c] = 0
-        for r in range(eliminated.shape[1]):
-            eliminated[c, r] = -1
         if n_k == 0:
             continue
         active = np.ones(n_k, dtype=np.bool_)
@@ -182,7 +176,7 @@ def two_round_kernel(batch, ranking, voted, rule, out):  # type: ignore[no-untyp
     runoff votes win; a tie goes by lot.
 
     batch: ContestBatch; ranking: int8[N, R]; voted: uint8[N]; rule: RunoffRule;
-    out: TwoRoundCounts, zeroed.
+    out: TwoRoundCounts.blank(batch).
     """
     # the arrays written, taken out of the tuple before the loop (see kernels.layout)
     counts = out.counts
@@ -194,13 +188,8 @@ def two_round_kernel(batch, ranking, voted, rule, out):  # type: ignore[no-untyp
     winner = out.winner
     depth = ranking.shape[1]
     for c in prange(batch.starts.shape[0]):
-        k0 = batch.cand_start[c]
-        n_k = batch.cand_start[c + 1] - k0
+        _, n_k = slots_of(batch, c)
         key = batch.lot_keys[c]
-        winner[c] = -1
-        n_rounds[c] = 0
-        finalists[c, 0] = -1
-        finalists[c, 1] = -1
         if n_k == 0:
             continue
         local = np.zeros(n_k, dtype=np.int64)
@@ -276,8 +265,7 @@ def borda_kernel(batch, ranking, voted, scores):  # type: ignore[no-untyped-def]
     unranked candidates get none. scores: int64[K] zeroed."""
     depth = ranking.shape[1]
     for c in prange(batch.starts.shape[0]):
-        k0 = batch.cand_start[c]
-        n_k = batch.cand_start[c + 1] - k0
+        k0, n_k = slots_of(batch, c)
         local = np.zeros(max(n_k, 1), dtype=np.int64)
         for i in range(batch.starts[c], batch.stops[c]):
             if voted[i] == 0:
@@ -297,8 +285,7 @@ def pairwise_kernel(batch, ranking, voted, out):  # type: ignore[no-untyped-def]
     candidate is above every unranked one). out: int64[C, Kmax, Kmax] zeroed."""
     depth = ranking.shape[1]
     for c in prange(batch.starts.shape[0]):
-        k0 = batch.cand_start[c]
-        n_k = batch.cand_start[c + 1] - k0
+        _, n_k = slots_of(batch, c)
         if n_k == 0:
             continue
         pos = np.empty(n_k, dtype=np.int64)
@@ -324,7 +311,7 @@ def pairwise_kernel(batch, ranking, voted, out):  # type: ignore[no-untyped-def]
 
 @kernel
 def approval_tally_kernel(batch, approvals, voted, out):  # type: ignore[no-untyped-def]
-    """Approvals per candidate: approvals uint32[N] bit masks; out: VoteCounts, zeroed
+    """Approvals per candidate: approvals uint32[N] bit masks; out: VoteCounts.blank(batch)
     (``votes`` approvals per candidate, ``against_all`` ballots approving nobody,
     ``ballots`` cast)."""
     # the arrays written, taken out of the tuple before the loop (see kernels.layout)
@@ -332,8 +319,7 @@ def approval_tally_kernel(batch, approvals, voted, out):  # type: ignore[no-unty
     against_all = out.against_all
     ballots = out.ballots
     for c in prange(batch.starts.shape[0]):
-        k0 = batch.cand_start[c]
-        n_k = batch.cand_start[c + 1] - k0
+        k0, n_k = slots_of(batch, c)
         local = np.zeros(max(n_k, 1), dtype=np.int64)
         none = 0
         cast = 0

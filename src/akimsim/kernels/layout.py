@@ -4,9 +4,9 @@ A kernel's arguments are a few of these groups instead of a dozen loose arrays. 
 field's shape and dtype is stated once, here. ``C`` is the number of contests in a
 batch, ``K`` the candidates of the batch (contest ``c`` owns slots
 ``cand_start[c]:cand_start[c + 1]``), ``Kmax`` the most candidates in one contest, ``N``
-the voters of the population, ``U`` the units and ``P`` the parties. The ``zeros``
-constructors allocate the outputs a wrapper passes in (kernels allocate nothing for
-their callers).
+the voters of the population, ``U`` the units and ``P`` the parties. The ``blank``
+constructors allocate the outputs a wrapper passes in, filled as the kernels expect
+them (kernels allocate nothing for their callers).
 
 A kernel takes the arrays it writes out of their tuple by attribute (``votes =
 out.votes``) before its ``prange`` loop. Numba 0.68 silently drops writes made through a
@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+
+from akimsim.kernels._jit import helper
 
 
 class ContestBatch(NamedTuple):
@@ -48,6 +50,13 @@ class ContestBatch(NamedTuple):
     def k_max(self) -> int:
         """The most candidates in one contest (at least 1, for array shapes)."""
         return max(1, int(self.n_candidates.max()) if self.n_contests else 1)
+
+
+@helper
+def slots_of(batch, c):  # type: ignore[no-untyped-def]
+    """(first candidate row, number of candidates) of contest ``c`` of a batch."""
+    k0 = batch.cand_start[c]
+    return k0, batch.cand_start[c + 1] - k0
 
 
 class CandidateArrays(NamedTuple):
@@ -88,12 +97,13 @@ class RunoffRule(NamedTuple):
     runoff_turnout: float
 
 
-def _zeros(batch: ContestBatch, *shapes: str) -> list[np.ndarray]:
-    """Zeroed arrays of the given shapes: letters C (contests) and K (``k_max``), digits
-    as they are; int64, or bool when the shape ends in ``?``."""
+def _filled(batch: ContestBatch, *specs: tuple[str, int | bool]) -> list[np.ndarray]:
+    """Arrays of the given shapes (letters C for the contests and K for ``k_max``, digits
+    as they are), each filled with its value: bool arrays for a bool, else int64."""
     dims = {"C": batch.n_contests, "K": batch.k_max}
-    return [np.zeros(tuple(dims[d] if d in dims else int(d) for d in shape.rstrip("?")),
-                     dtype=np.bool_ if shape.endswith("?") else np.int64) for shape in shapes]
+    return [np.full(tuple(dims[d] if d in dims else int(d) for d in shape), value,
+                    dtype=np.bool_ if isinstance(value, bool) else np.int64)
+            for shape, value in specs]
 
 
 class VoteCounts(NamedTuple):
@@ -105,7 +115,8 @@ class VoteCounts(NamedTuple):
     ballots: np.ndarray
 
     @staticmethod
-    def zeros(batch: ContestBatch) -> VoteCounts:
+    def blank(batch: ContestBatch) -> VoteCounts:
+        """Zeroed counts for the batch, as the kernels expect them."""
         c = batch.n_contests
         return VoteCounts(np.zeros(int(batch.cand_start[-1]), dtype=np.int64),
                           np.zeros(c, dtype=np.int64), np.zeros(c, dtype=np.int64))
@@ -127,8 +138,11 @@ class IrvCounts(NamedTuple):
     winner: np.ndarray
 
     @staticmethod
-    def zeros(batch: ContestBatch) -> IrvCounts:
-        return IrvCounts(*_zeros(batch, "CKK", "CK", "CK", "CKK?", "C", "C"))
+    def blank(batch: ContestBatch) -> IrvCounts:
+        """The outputs as the kernel expects them: counts zeroed, nothing tied, no slot
+        eliminated and no winner yet (-1)."""
+        return IrvCounts(*_filled(batch, ("CKK", 0), ("CK", 0), ("CK", -1), ("CKK", False),
+                                  ("C", 0), ("C", -1)))
 
 
 #: the decisions of a two-round count whose ties :class:`TwoRoundCounts` marks
@@ -151,8 +165,11 @@ class TwoRoundCounts(NamedTuple):
     winner: np.ndarray
 
     @staticmethod
-    def zeros(batch: ContestBatch) -> TwoRoundCounts:
-        return TwoRoundCounts(*_zeros(batch, "C2K", "C2", "C2", "C2", "C3K?", "C", "C"))
+    def blank(batch: ContestBatch) -> TwoRoundCounts:
+        """The outputs as the kernel expects them: counts zeroed, nothing tied, no
+        finalists and no winner yet (-1)."""
+        return TwoRoundCounts(*_filled(batch, ("C2K", 0), ("C2", 0), ("C2", 0), ("C2", -1),
+                                       ("C3K", False), ("C", 0), ("C", -1)))
 
 
 class VoterBlocks(NamedTuple):

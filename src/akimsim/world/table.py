@@ -21,7 +21,6 @@ from scipy.special import ndtri
 from akimsim.config import Tier
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("unit_id", "name", "tier", "parent_id", "voters")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("kind", "rural_posts", "rural_voters")
 TIER_NAMES: tuple[str, ...] = tuple(t.value for t in Tier)
 
 

@@ -204,12 +204,12 @@ def synthetic_territory(
             district_centre_voters + villages_per_district * voters_per_village
         )
         rows.append({"unit_id": rid, "name": f"Toy region {r}" if regions > 1 else "Toy region",
-                     "tier": "region", "parent_id": "", "kind": "oblast",
+                     "tier": Tier.region.value, "parent_id": "", "kind": "oblast",
                      "voters": str(region_voters), "rural_posts": "", "rural_voters": ""})
         for d in range(1, n_d + 1):
             rural = villages_per_district * voters_per_village
             rows.append({"unit_id": f"{rid}-D{d}", "name": f"Toy district {r}.{d}"
-                         if regions > 1 else f"Toy district {d}", "tier": "district",
+                         if regions > 1 else f"Toy district {d}", "tier": Tier.district.value,
                          "parent_id": rid, "kind": "district",
                          "voters": str(district_centre_voters + rural),
                          "rural_posts": str(villages_per_district), "rural_voters": str(rural)})
