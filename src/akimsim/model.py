@@ -21,6 +21,7 @@ Phases of a year (:meth:`AkimModel.step`):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from akimsim.config import (
     REGIMES_IN_ORDER,
     TIERS,
     AgainstAllPolicy,
+    ConfigWarning,
     ContestKind,
     NoCandidatePolicy,
     ReformStep,
@@ -131,9 +133,15 @@ class AkimModel(mesa.Model):
         for tier, pinned in self.pinned.items():
             if pinned is not None:
                 self.unit_regime[terr.units_of(tier)] = RegimeName(pinned).code
-        for step in sorted(cfg.regimes.schedule, key=lambda s: s.year):
+        for i, step in enumerate(cfg.regimes.schedule):
+            if step.year > cfg.end_year and self.pinned[Tier(step.tier)] is None:
+                warnings.warn(f"regimes.schedule[{i}] ({step.year}: {Tier(step.tier).value} "
+                              f"-> {RegimeName(step.regime).value}) falls after end_year "
+                              f"{cfg.end_year} and never applies", ConfigWarning, stacklevel=3)
+        # steps dated before the first year apply at the start, in date order
+        for i, step in sorted(enumerate(cfg.regimes.schedule), key=lambda s: s[1].year):
             if step.year < cfg.start_year:
-                self._apply_step(step, step.year)
+                self._apply_step(i, step, step.year)
 
     def _draw_first_terms(self) -> tuple[np.ndarray, np.ndarray]:
         """When the first councils' and akims' terms end (staggered, ``territory`` stream)."""
@@ -267,13 +275,18 @@ class AkimModel(mesa.Model):
         if year >= self.cfg.end_year:
             self.running = False
 
-    def _apply_step(self, step: ReformStep, year: int) -> None:
+    def _apply_step(self, index: int, step: ReformStep, year: int) -> None:
         tier = Tier(step.tier)
         if self.pinned[tier] is not None:
             return  # a pinned tier ignores the schedule
         code = RegimeName(step.regime).code
         units = self.territory.units_of(tier)
         switching = units[self.unit_regime[units] != code]
+        if step.units is not None and step.units > switching.shape[0]:
+            warnings.warn(f"regimes.schedule[{index}] switches {step.units} {tier.value} units "
+                          f"to {RegimeName(step.regime).value} in {year}, but the territory "
+                          f"has {switching.shape[0]} not yet switched: all of them switch",
+                          ConfigWarning, stacklevel=4)
         if step.units is not None and step.units < switching.shape[0]:
             rng = self.streams.generator(Purpose.reforms, year, tier.code)
             switching = np.sort(rng.choice(switching, size=step.units, replace=False))
@@ -287,9 +300,9 @@ class AkimModel(mesa.Model):
 
     def apply_reforms(self, year: int) -> None:
         """Switch regimes per the reform schedule (steps dated ``year``)."""
-        for step in self.cfg.regimes.schedule:
+        for i, step in enumerate(self.cfg.regimes.schedule):
             if step.year == year:
-                self._apply_step(step, year)
+                self._apply_step(i, step, year)
 
     def govern(self, year: int) -> None:
         """Every akim's year in office: a performance signal and shown loyalty."""

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from akimsim.config import TIERS, RunConfig, TerritorySource, validate
-from akimsim.io import base_manifest, write_results
+from akimsim.io import base_manifest, claim_folder, write_results
 from akimsim.metrics import TABLE_TYPES
 from akimsim.model import AkimModel
 
@@ -68,16 +68,29 @@ def overview(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any] | None = None,
-                  progress: bool | None = None,
-                  extra_manifest: dict[str, Any] | None = None) -> dict[str, Any]:
+                  progress: bool | None = None, extra_manifest: dict[str, Any] | None = None,
+                  overwrite: bool | None = None) -> dict[str, Any]:
     """Validate, build, run and write ``contests``, ``summary``, ``offices``, figure, manifest.
 
-    Everything that can fail on bad input (the config, the territory table) fails
-    before anything is written. ``extra_manifest`` adds top-level keys to the manifest
-    (the CLI records a sweep job's overrides there). Returns the tables, the overview
-    and the paths.
+    Everything that can fail on bad input (the config, the territory table, the output
+    folder) fails before the simulation starts: the folder is claimed first
+    (:func:`akimsim.io.claim_folder`: locked against a second run, and refused when it
+    holds results unless ``overwrite``, default ``cfg.output.overwrite``). The files are
+    written whole or not at all (:func:`akimsim.io.write_results`). ``extra_manifest``
+    adds top-level keys to the manifest (the CLI records a sweep job's overrides there).
+    Returns the tables, the overview, the paths and what an interrupted run had left in
+    the folder and was removed (``cleaned``).
     """
     validate(cfg)
+    replace = cfg.output.overwrite if overwrite is None else overwrite
+    with claim_folder(out_dir, overwrite=replace) as claim:
+        result = _run_and_write(cfg, claim.path, config, progress, extra_manifest, replace)
+    return {**result, "cleaned": claim.cleaned}
+
+
+def _run_and_write(cfg: RunConfig, out_dir: Path, config: dict[str, Any] | None,
+                   progress: bool | None, extra_manifest: dict[str, Any] | None,
+                   overwrite: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     model = AkimModel(cfg)
     t_build = time.perf_counter() - t0
@@ -111,7 +124,7 @@ def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any]
     try:
         paths = write_results(out_dir, {"contests": contests, "summary": summary,
                                         "offices": offices}, figures, manifest,
-                              types=TABLE_TYPES)
+                              types=TABLE_TYPES, overwrite=overwrite)
     finally:
         if figures:
             from akimsim.analysis.plots import close_figure

@@ -37,7 +37,7 @@ from akimsim.config.schema import (
     TerritoryConfig,
     VoterBehaviour,
 )
-from akimsim.config.validate import ConfigError, validate
+from akimsim.config.validate import ConfigError, ConfigWarning, validate
 
 __all__ = [
     "REGIMES_IN_ORDER",
@@ -49,6 +49,7 @@ __all__ = [
     "BehaviourConfig",
     "CandidateBehaviour",
     "ConfigError",
+    "ConfigWarning",
     "ContestKind",
     "MaslikhatBehaviour",
     "NoCandidatePolicy",

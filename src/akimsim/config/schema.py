@@ -14,6 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from akimsim.config.bounds import (
+    at_least,
+    between,
+    positive,
+    real,
+    share,
+    utility,
+    whole,
+)
 from akimsim.config.enums import (
     TIERS,
     AgainstAllPolicy,
@@ -31,19 +40,20 @@ class TerritoryConfig:
 
     source: TerritorySource = TerritorySource.kazakhstan
     path: str | None = None  # with source=csv: the table to load
-    scale: float = 1.0  # share of registered voters simulated, in (0, 1]; assumption knob
+    # share of registered voters simulated, in (0, 1]; assumption knob
+    scale: float = between(1.0, 0, 1, lo_open=True, what="a share")
     # with scale < 1, a rural or childless unit keeps at least min(its voters, this many)
-    min_unit_voters: int = 7
+    min_unit_voters: int = whole(7, 1)
     # synthetic generator (source=synthetic)
-    regions: int = 1
-    districts_per_region: int = 1
-    villages_per_district: int = 4
-    voters_per_village: int = 700
-    district_centre_voters: int = 1200  # voters living in the district town itself
-    region_centre_voters: int = 0  # voters living in the region's own city
+    regions: int = whole(1, 1)
+    districts_per_region: int = whole(1, 1)
+    villages_per_district: int = whole(4, 1)
+    voters_per_village: int = whole(700, 1)
+    district_centre_voters: int = whole(1200, 0)  # voters living in the district town itself
+    region_centre_voters: int = whole(0, 0)  # voters living in the region's own city
     # how a district's rural voters are split across its rural units (derived rule D-split):
     # sizes proportional to exp(spread * z_k), z_k the normal quantiles at (k - 0.5) / n
-    rural_size_spread: float = 0.6  # assumption
+    rural_size_spread: float = at_least(0.6, 0)  # assumption
 
 
 @dataclass
@@ -51,10 +61,11 @@ class PartyConfig:
     """A party: its share of attached voters, its platform and how often it nominates."""
 
     name: str = "independent"
-    attachment: float = 0.0  # share of voters attached to the party; assumption
-    x: float = 0.0  # platform in the two-dimensional policy space; assumption
-    y: float = 0.0
-    nominate_rate: float = 0.0  # chance it fields a nominee in a direct race; figure (2021)
+    attachment: float = share(0.0)  # share of voters attached to the party; assumption
+    x: float = real(0.0)  # platform in the two-dimensional policy space; assumption
+    y: float = real(0.0)
+    # chance it fields a nominee in a direct race; figure (2021)
+    nominate_rate: float = share(0.0, "a probability")
     dominant: bool = False
 
 
@@ -75,83 +86,91 @@ def _default_parties() -> list[PartyConfig]:
 class VoterBehaviour:
     """How voters are placed, attached to parties, turn out and choose."""
 
-    region_sd: float = 0.35  # spread of regional mean ideal points; assumption
-    district_sd: float = 0.25  # assumption
-    local_sd: float = 0.2  # rural unit around its district; assumption
-    voter_sd: float = 0.7  # individual spread around the unit mean; assumption
-    party_pull: float = 0.4  # attached voters move this far toward their party; assumption
+    region_sd: float = at_least(0.35, 0)  # spread of regional mean ideal points; assumption
+    district_sd: float = at_least(0.25, 0)  # assumption
+    local_sd: float = at_least(0.2, 0)  # rural unit around its district; assumption
+    voter_sd: float = at_least(0.7, 0)  # individual spread around the unit mean; assumption
+    party_pull: float = share(0.4)  # attached voters move this far toward their party; assumption
     # strength of attachment = logistic(N(mean, sd)) for attached voters; assumption
-    partisanship_logit_mean: float = 0.0
-    partisanship_logit_sd: float = 1.0
+    partisanship_logit_mean: float = real(0.0)
+    partisanship_logit_sd: float = at_least(1.0, 0)
     # turnout propensity on the logit scale ~ N(mean, sd) per voter, plus a shift per
     # region; assumption (mean propensity about 0.66 before the tier's salience)
-    propensity_logit_mean: float = 0.9
-    propensity_logit_sd: float = 1.0
-    region_turnout_sd: float = 0.4  # logit sd across regions (66.5-90.9 % in 2021); assumption
+    propensity_logit_mean: float = real(0.9)
+    propensity_logit_sd: float = at_least(1.0, 0)
+    # logit sd across regions (66.5-90.9 % in 2021); assumption
+    region_turnout_sd: float = at_least(0.4, 0)
     # logit turnout shift by tier of the contest: local races mobilise more; assumption
-    salience_region: float = -0.3
-    salience_district: float = 0.3
-    salience_rural: float = 0.8
-    turnout_per_log_candidate: float = 0.2  # more candidates, more turnout; assumption
+    salience_region: float = real(-0.3)
+    salience_district: float = real(0.3)
+    salience_rural: float = real(0.8)
+    turnout_per_log_candidate: float = real(0.2)  # more candidates, more turnout; assumption
     # utility of a candidate: valence - distance_weight * d^2 + party_weight * strength
-    distance_weight: float = 1.0  # assumption
-    competence_weight: float = 0.5  # assumption
-    party_weight: float = 1.0  # assumption
+    distance_weight: float = at_least(1.0, 0)  # assumption
+    competence_weight: float = real(0.5)  # assumption
+    party_weight: float = real(1.0)  # assumption
     # bonus of the dominant party's nominee: an open question, hand-set (docs/model.md)
-    admin_support: float = 1.2
-    record_weight: float = 0.6  # retrospective weight on the incumbent's record; assumption
-    noise_scale: float = 0.7  # Gumbel scale of idiosyncratic taste; assumption
-    against_all_utility: float = -1.6  # utility of the "against all" line; assumption
+    admin_support: float = real(1.2)
+    record_weight: float = real(0.6)  # retrospective weight on the incumbent's record; assumption
+    noise_scale: float = at_least(0.7, 0)  # Gumbel scale of idiosyncratic taste; assumption
+    against_all_utility: float = utility(-1.6)  # utility of the "against all" line; assumption
 
 
 @dataclass
 class CandidateBehaviour:
     """Who enters races and with what traits."""
 
-    self_nominee_rate: float = 2.4  # Poisson mean of would-be self-nominees; assumption
-    signature_threshold: float = 0.01  # law: 1 % of the unit's voters
+    # Poisson mean of would-be self-nominees; assumption
+    self_nominee_rate: float = between(2.4, 0, 100, what="a mean count")
+    signature_threshold: float = share(0.01)  # law: 1 % of the unit's voters
     # share of voters a self-nominee can gather signatures from ~ Beta(a, b); assumption
-    signature_reach_a: float = 1.2
-    signature_reach_b: float = 30.0
-    registration_rejection: float = 0.11  # figure: 2,582 nominated, 2,297 registered (2021)
-    incumbent_runs: float = 0.75  # chance an eligible incumbent stands again; assumption
-    platform_sd: float = 0.3  # a nominee's distance from the party platform; assumption
-    competence_sd: float = 1.0  # assumption
-    loyalty_sd: float = 1.0  # assumption
-    dominant_loyalty: float = 0.8  # dominant-party nominees' mean loyalty; assumption
-    pool_size: int = 4  # appointer's shortlist pool besides the incumbent; assumption
+    signature_reach_a: float = positive(1.2)
+    signature_reach_b: float = positive(30.0)
+    # figure: 2,582 nominated, 2,297 registered (2021)
+    registration_rejection: float = share(0.11, "a probability")
+    # chance an eligible incumbent stands again; assumption
+    incumbent_runs: float = share(0.75, "a probability")
+    # a nominee's distance from the party platform; assumption
+    platform_sd: float = at_least(0.3, 0)
+    competence_sd: float = at_least(1.0, 0)  # assumption
+    loyalty_sd: float = at_least(1.0, 0)  # assumption
+    dominant_loyalty: float = real(0.8)  # dominant-party nominees' mean loyalty; assumption
+    pool_size: int = whole(4, 1, 50)  # appointer's shortlist pool besides the incumbent; assumption
     # a "municipal filter" as for Russia's governors (law there: 5-10 % of municipal
     # deputies): the share of the deputies of the councils below a post whose
     # signatures every nominee of a direct race needs; a deputy signs for one nominee
     # only (see entry.council_filter). 0 = no filter (Kazakhstan).
-    council_signature_threshold: float = 0.0
+    council_signature_threshold: float = share(0.0)
 
 
 @dataclass
 class AkimBehaviour:
     """How office holders govern and whom they answer to."""
 
-    term_years: int = 4  # law: akim term 4 years
-    term_limit: int = 0  # terms allowed in a row (0 = no limit); reports of two, unverified
+    term_years: int = whole(4, 1, 20, "years")  # law: akim term 4 years
+    # terms allowed in a row (0 = no limit); reports of two, unverified
+    term_limit: int = whole(0, 0, 100, "terms in a row", "0 = no limit")
     # the tiers the term limit applies to (Russia's two-term limit binds governors only)
     term_limit_tiers: list[Tier] = field(default_factory=lambda: list(TIERS))
-    effort_gain: float = 0.6  # performance per unit of voter-focused effort; assumption
-    loyalty_gain: float = 0.6  # loyalty shown per unit of appointer-focused effort; assumption
+    effort_gain: float = real(0.6)  # performance per unit of voter-focused effort; assumption
+    # loyalty shown per unit of appointer-focused effort; assumption
+    loyalty_gain: float = real(0.6)
     # sd of the yearly performance signal and of the loyalty shown; assumption
-    performance_noise: float = 0.8
+    performance_noise: float = at_least(0.8, 0)
 
 
 @dataclass
 class AppointerBehaviour:
     """How appointers (regional akims, the President) rank candidates."""
 
-    loyalty_weight: float = 1.0  # open question: loyalty against competence
-    competence_weight: float = 0.5
-    party_weight: float = 0.8  # preference for their own party's candidates; assumption
-    noise: float = 0.5  # assumption
-    dismissal_threshold: float = -1.5  # appointer utility below which dismissal is considered
-    dismissal_rate: float = 0.3  # chance a below-threshold akim is dismissed in a year
-    min_candidates: int = 2  # law (2022): at least two candidates go to the maslikhat
+    loyalty_weight: float = real(1.0)  # open question: loyalty against competence
+    competence_weight: float = real(0.5)
+    party_weight: float = real(0.8)  # preference for their own party's candidates; assumption
+    noise: float = at_least(0.5, 0)  # assumption
+    dismissal_threshold: float = real(-1.5)  # appointer utility below which dismissal is considered
+    # chance a below-threshold akim is dismissed in a year
+    dismissal_rate: float = share(0.3, "a probability")
+    min_candidates: int = whole(2, 1)  # law (2022): at least two candidates go to the maslikhat
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
 
 
@@ -159,20 +178,21 @@ class AppointerBehaviour:
 class MaslikhatBehaviour:
     """Council sizes, terms and how deputies vote."""
 
-    term_years: int = 5  # law: maslikhat term 5 years
+    term_years: int = whole(5, 1, 20, "years")  # law: maslikhat term 5 years
     # sizes: assumption within the legal caps of 50 (region), 30 (city) and 25 (district),
     # set so the shipped territory's 222 councils seat 20 x 33 + 37 x 21 + 165 x 12 = 3,417
     # deputies (figure: 3,415 deputies in 223 maslikhats, 2023)
-    size_region: int = 33
-    size_city: int = 21
-    size_district: int = 12
-    dominant_seat_bonus: float = 1.5  # seat-share multiplier for the dominant party; assumption
-    distance_weight: float = 1.0  # assumption
+    size_region: int = whole(33, 1, 50, "seats", "the legal cap")
+    size_city: int = whole(21, 1, 30, "seats", "the legal cap")
+    size_district: int = whole(12, 1, 25, "seats", "the legal cap")
+    # seat-share multiplier for the dominant party; assumption
+    dominant_seat_bonus: float = at_least(1.5, 0)
+    distance_weight: float = at_least(1.0, 0)  # assumption
     # bonus a deputy gives a candidate of its own party and, in an open consent vote,
     # to the appointer's proposal when the deputy belongs to the appointer's party
-    party_discipline: float = 1.5  # assumption
-    noise: float = 0.5  # assumption
-    consent_threshold: float = -1.2  # open vote: consent if utility above this; assumption
+    party_discipline: float = real(1.5)  # assumption
+    noise: float = at_least(0.5, 0)  # assumption
+    consent_threshold: float = real(-1.2)  # open vote: consent if utility above this; assumption
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one
 
 
@@ -198,11 +218,13 @@ class RuleConfig:
     no_candidates: NoCandidatePolicy = NoCandidatePolicy.rerun
     allow_single_candidate: bool = True  # open question; a lone candidate must beat "against all"
     # open question; below it the election is void and handled as ``no_candidates`` says
-    min_turnout: float = 0.0
+    min_turnout: float = share(0.0)
     # two_round: share of ballots needed to win in round one (Russia's governors: 0.5)
-    majority_threshold: float = 0.5
-    runoff_turnout: float = 1.0  # two_round: share of first-round voters who return; assumption
-    approval_margin: float = 1.0  # approval: approve candidates within this utility of the best
+    majority_threshold: float = between(0.5, 0, 1, hi_open=True, what="a share")
+    # two_round: share of first-round voters who return; assumption
+    runoff_turnout: float = share(1.0)
+    # approval: approve candidates within this utility of the best
+    approval_margin: float = at_least(1.0, 0)
 
     def for_tier(self, tier: Tier | str) -> RuleName:
         """The rule of direct elections at ``tier``."""
@@ -219,10 +241,10 @@ class ReformStep:
     holds the selection that year instead of waiting for terms to expire.
     """
 
-    year: int = 2013
+    year: int = whole(2013, 1900, 2200, "a year")
     tier: Tier = Tier.rural
     regime: RegimeName = RegimeName.direct
-    units: int | None = None
+    units: int | None = whole(None, 1, what="a number of units", note="null: all units")
     immediate: bool = False
 
 
@@ -241,18 +263,23 @@ class RegimesConfig:
 
 @dataclass
 class OutputConfig:
+    """What a run writes besides its tables, and whether it may replace earlier results."""
+
     figures: bool = True
     progress: bool = True  # a progress bar over the years
+    # replace the results a folder already holds (all of them: no old file stays beside
+    # the new ones); without it a run into such a folder stops before any work
+    overwrite: bool = False
 
 
 @dataclass
 class RunConfig:
     """One simulation run."""
 
-    seed: int = 0
-    start_year: int = 2013
-    end_year: int = 2030
-    max_materialised_voters: int = 20_000  # Voter agents are created up to this size
+    seed: int = whole(0, 0, what="a seed")
+    start_year: int = whole(2013, 1900, 2200, "a year")
+    end_year: int = whole(2030, 1900, 2200, "a year")
+    max_materialised_voters: int = whole(20_000, 0)  # Voter agents are created up to this size
     territory: TerritoryConfig = field(default_factory=TerritoryConfig)
     regimes: RegimesConfig = field(default_factory=RegimesConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)

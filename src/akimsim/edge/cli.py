@@ -14,8 +14,10 @@ import argparse
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _collect_command(argv: Sequence[str]) -> int:
@@ -77,16 +79,58 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
+def _show_config_warnings() -> None:
+    """Print a ConfigWarning as one line, ``akimsim: warning: ...``."""
+    from akimsim.config import ConfigWarning
+
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if issubclass(category, ConfigWarning):
+            print(f"akimsim: warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console script ``akimsim``: a subcommand, or a Hydra run or sweep."""
+    """Console script ``akimsim``: a subcommand, or a Hydra run or sweep.
+
+    A user error (a bad config value or key, a broken territory table, an output folder
+    that cannot be used, a bad environment variable, a failed sweep job) is reported in
+    one line with exit status 2; ``--debug`` (or ``HYDRA_FULL_ERROR=1``) shows the
+    traceback instead. Anything else is a bug and keeps its traceback.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))
-    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+    debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR", "") == "1"
+    args = [a for a in args if a != "--debug"]
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra raises; akimsim says what went wrong
+    if debug:
+        os.environ["AKIMSIM_DEBUG"] = "1"
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    from akimsim.edge.hydra import hydra_main
+    # Hydra logs "Error executing job with overrides: ..." before raising; akimsim says it
+    logging.getLogger("hydra.core.utils").setLevel(logging.CRITICAL)
+    _show_config_warnings()
+    from akimsim.edge.hydra import explain, hydra_main
 
-    hydra_main()
+    sys.argv = [sys.argv[0], *args]  # what @hydra.main parses
+    try:
+        hydra_main()
+    except KeyboardInterrupt:
+        print("akimsim: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        message = None if debug else explain(exc)
+        if message is None:
+            raise
+        sweep = " a sweep job failed (the other jobs ran; `akimsim collect SWEEP_DIR` lists " \
+            "them):" if any(a in ("-m", "--multirun") for a in args) else ""
+        print(f"akimsim: error:{sweep} {message}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

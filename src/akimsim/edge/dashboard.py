@@ -29,11 +29,13 @@ page makes no request outside localhost.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
 import os
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +51,7 @@ from matplotlib.figure import Figure
 from akimsim.analysis.plots import policy_space_figure, timeline_figure, vote_shares_figure
 from akimsim.config import (
     TIERS,
+    ConfigWarning,
     RegimeName,
     RuleConfig,
     RuleName,
@@ -171,8 +174,9 @@ class DashboardModel(AkimModel):
             seed = 0
         self.controls = {"districts": districts, "villages": villages, "region": region,
                          "district": district, "rural": rural, "rule": rule, "seed": seed}
-        super().__init__(dashboard_config(districts, villages, region, district, rural, rule,
-                                          seed, start_year, end_year))
+        with self._noting_warnings():
+            super().__init__(dashboard_config(districts, villages, region, district, rural,
+                                              rule, seed, start_year, end_year))
         self._cache: dict[str, Any] = {}
         self._cache_step = -1
 
@@ -181,7 +185,22 @@ class DashboardModel(AkimModel):
         if not self.running or self.year >= self.cfg.end_year:
             self.running = False
             return
-        super().step()
+        with self._noting_warnings():
+            super().step()
+
+    @contextlib.contextmanager
+    def _noting_warnings(self) -> Iterator[None]:
+        """Show the run's config warnings (e.g. the 45-district pilot step on a territory
+        of fewer districts) on the page rather than in the server's log."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConfigWarning)
+            yield
+        notes = [str(w.message) for w in caught if issubclass(w.category, ConfigWarning)]
+        for w in caught:
+            if not issubclass(w.category, ConfigWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if notes:
+            self.notice = " ".join([self.notice, *(f"Note: {n}." for n in notes)]).strip()
 
     # --------------------------------------------------------------- cached views
 

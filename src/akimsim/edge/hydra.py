@@ -15,8 +15,12 @@ The core never imports this module.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,9 +33,11 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from akimsim.config import ConfigError, RunConfig, validate
-from akimsim.world import TerritoryError
+from akimsim.io import OutputError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+#: set (to 1) by ``akimsim --debug``: show tracebacks of user errors too
+DEBUG_ENV = "AKIMSIM_DEBUG"
 
 
 def register_configs() -> None:
@@ -143,15 +149,20 @@ def _job_record(threads: int | None) -> dict[str, Any]:
 def run_task(cfg: DictConfig) -> dict[str, Any] | None:
     """Run one composed config into Hydra's output folder and print the overview.
 
-    In a sweep (multirun), a job whose folder already holds complete results of the same
-    resolved config is skipped (returns None); a failing job writes ``failed.json`` and
-    raises, so Hydra reports it after the other jobs ran. A single run that fails on bad
-    input exits with status 2 and leaves no folder behind.
+    A single run claims its folder before any work (locked, refused when it holds
+    results unless ``output.overwrite=true``) and fails on bad input before the
+    simulation starts, leaving no folder it created behind. In a sweep (multirun), a job
+    whose folder already holds complete results of the same resolved config is skipped
+    (returns None); a folder with the complete results of another config is refused
+    unless ``output.overwrite=true``; an incomplete one is redone. A failing job writes
+    ``failed.json``, prints one line and raises, so Hydra reports it after the other jobs
+    ran.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     import pandas as pd
 
     from akimsim.edge import sweep
+    from akimsim.io import FolderBusy, check_complete, claim_folder
     from akimsim.runner import run_and_write  # heavy imports after composition
 
     hc = HydraConfig.get()
@@ -165,32 +176,43 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
             threads = sweep.set_threads(threads)
         resolved = cast(dict[str, Any], OmegaConf.to_container(
             OmegaConf.masked_copy(cfg, _run_keys(cfg)), resolve=True))
-        if multirun:
-            record = _job_record(threads)
-            done, _ = sweep.check_complete(out_dir, resolved)
-            if done:
-                sweep.finish_job(out_dir)
-                shown = " ".join(record["overrides"])
-                print(f"akimsim: job {record['job_num']} ({shown}) already complete in "
-                      f"{out_dir}, skipped")
-                return None
-            sweep.start_job(out_dir, record)
         run_cfg = to_run_config(cfg)
-        result = run_and_write(run_cfg, out_dir, config=resolved,
-                               extra_manifest={"sweep": record} if record else None)
-        if multirun:
-            sweep.finish_job(out_dir)
+        if not multirun:
+            result = run_and_write(run_cfg, out_dir, config=resolved)
+        else:
+            record = _job_record(threads)
+            with claim_folder(out_dir, refuse_results=False):
+                done, _ = check_complete(out_dir, resolved)
+                if done:
+                    sweep.finish_job(out_dir)
+                    shown = " ".join(record["overrides"])
+                    print(f"akimsim: job {record['job_num']} ({shown}) already complete in "
+                          f"{out_dir}, skipped")
+                    return None
+                other, _ = check_complete(out_dir)
+                if other and not run_cfg.output.overwrite:
+                    _, why = check_complete(out_dir, resolved, verify_checksums=False)
+                    raise OutputError(
+                        f"{out_dir} holds the complete results of another config ({why}); "
+                        "pass output.overwrite=true to replace them, or choose another "
+                        "hydra.sweep.dir")
+                sweep.start_job(out_dir, record)
+                result = run_and_write(run_cfg, out_dir, config=resolved,
+                                       extra_manifest={"sweep": record}, overwrite=True)
+                sweep.finish_job(out_dir)
     except Exception as exc:
         if multirun:
-            sweep.write_failure(out_dir, exc, record)
-            print(f"akimsim: error in job {_hydra_value('job.num')}: {exc} "
-                  f"(details in {out_dir / sweep.FAILED})", file=sys.stderr)
-            raise
-        if isinstance(exc, ConfigError | TerritoryError):
+            if not isinstance(exc, FolderBusy):  # the folder belongs to another run
+                sweep.write_failure(out_dir, exc, record)
+            print(f"akimsim: error in job {_hydra_value('job.num')}: {exc}"
+                  + ("" if isinstance(exc, FolderBusy) else
+                     f" (details in {out_dir / sweep.FAILED})"), file=sys.stderr)
+        else:
             _remove_if_empty(out_dir)
-            print(f"akimsim: error: {exc}", file=sys.stderr)
-            sys.exit(2)
         raise
+    if result["cleaned"]:
+        print(f"akimsim: removed what an interrupted run had left in {out_dir}: "
+              f"{', '.join(result['cleaned'])}", file=sys.stderr)
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.float_format", "{:.3f}".format):
         print(result["overview"].to_string(index=False))
@@ -202,12 +224,85 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def hydra_main(cfg: DictConfig) -> None:
-    """``akimsim [overrides...]`` and ``akimsim -m ...``: one run, or one job of a sweep."""
-    result = run_task(cfg)
+    """``akimsim [overrides...]`` and ``akimsim -m ...``: one run, or one job of a sweep.
+
+    A single run's user error ends the process here with one line and status 2 (unless
+    ``AKIMSIM_DEBUG=1``); a sweep job's error goes back to Hydra, which runs the other jobs.
+    """
+    try:
+        result = run_task(cfg)
+    except Exception as exc:
+        single = HydraConfig.get().mode != RunMode.MULTIRUN
+        message = explain(exc) if single and os.environ.get(DEBUG_ENV) != "1" else None
+        if message is None:
+            raise
+        print(f"akimsim: error: {message}", file=sys.stderr)
+        sys.exit(2)
     if result is not None:
         # a sweep runs many jobs in one process: let each finished model be collected
         # (Mesa 3.3 would otherwise keep them all; see AkimModel.release)
         result["model"].release()
+
+
+# --------------------------------------------------------------------------- errors in words
+
+def _fields_at(schema: Any) -> list[str]:
+    return [f.name for f in dataclasses.fields(schema)] if dataclasses.is_dataclass(schema) \
+        else []
+
+
+def _unknown_key(full_key: str, key: str, schema: Any) -> str:
+    """An unknown key named, with the closest valid keys and the keys it could be."""
+    keys = _fields_at(schema)
+    prefix = full_key[: len(full_key) - len(key)]
+    near = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+    hint = ("; did you mean " + " or ".join(f"'{prefix}{k}'" for k in near) + "?") if near else ""
+    where = f"of {prefix.rstrip('.')}" if prefix else "at the top level"
+    return (f"unknown key '{full_key}'{hint} (the keys {where} are: {', '.join(keys)})"
+            if keys else f"unknown key '{full_key}'")
+
+
+def explain(exc: BaseException) -> str | None:
+    """A user error as one line (the field, the value and what would be valid), or None
+    when ``exc`` is not one a user can cause (then it is a bug, shown with its traceback)."""
+    from hydra.errors import (
+        ConfigCompositionException,
+        MissingConfigException,
+        OverrideParseException,
+    )
+    from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
+
+    from akimsim.world import TerritoryError
+
+    if isinstance(exc, ConfigError | TerritoryError | OutputError):
+        return str(exc)
+    if isinstance(exc, MissingConfigException):
+        first = str(exc).splitlines()[0]
+        found = re.search(r"Could not find '([^/']+)/([^']+)'", first)
+        options = re.findall(r"^\t(\S+)$", str(exc).split("Config search path")[0], re.M)
+        if found:
+            return (f"{found.group(1)}={found.group(2)}: no such option; the options of "
+                    f"{found.group(1)} are: {', '.join(options)}")
+        return first.removeprefix("In 'config': ")
+    if isinstance(exc, OverrideParseException):
+        lines = str(exc).splitlines()
+        return "; ".join(lines[:2]) + " (an override has the form key=value)"
+    cause = exc.__cause__ if isinstance(exc, ConfigCompositionException) else exc
+    if isinstance(cause, ConfigAttributeError | ConfigKeyError) \
+            and "not in" in str(cause).splitlines()[0]:
+        return _unknown_key(str(cause.full_key), str(cause.key), cause.object_type)
+    if isinstance(cause, OmegaConfBaseException):
+        full_key = getattr(cause, "full_key", None)
+        first = str(cause).splitlines()[0]
+        return f"{full_key}: {first}" if full_key else first
+    if isinstance(exc, ConfigCompositionException):
+        return str(exc).splitlines()[0]
+    if isinstance(exc, FileExistsError | NotADirectoryError) and exc.filename:
+        return (f"cannot create the folder {exc.filename}: a file is in the way (the path "
+                "or one of its parents is a file)")
+    if isinstance(exc, OSError) and exc.filename:
+        return f"cannot create or write {exc.filename}: {exc.strerror or exc}"
+    return None
 
 
 # --------------------------------------------------------------------------- a sweep's plan

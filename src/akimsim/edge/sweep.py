@@ -39,9 +39,15 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from akimsim.io import sha256_file, write_json_atomic
+from akimsim.config import ConfigError
+from akimsim.io import (
+    MANIFEST,
+    PARTIAL_PREFIX,
+    check_complete,
+    read_json,
+    write_json_atomic,
+)
 
-MANIFEST = "manifest.json"
 FAILED = "failed.json"
 JOB = "job.json"
 TABLES: tuple[str, ...] = ("summary", "contests", "offices")
@@ -52,81 +58,6 @@ KEY_COLUMNS: tuple[str, ...] = ("job", "seed")
 
 class SweepError(ValueError):
     """Bad input to :func:`collect`: no such folder, no jobs in it, an unknown table."""
-
-
-# --------------------------------------------------------------------------- completeness
-
-def canonical(obj: Any) -> Any:
-    """``obj`` as it reads back from JSON (tuples become lists, enums their values)."""
-    return json.loads(json.dumps(obj, default=str))
-
-
-def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
-    """The dotted path of the first place where two JSON-like values differ."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b), key=str):
-            sub = f"{path}.{key}" if path else str(key)
-            if key not in a or key not in b:
-                return sub
-            found = _first_difference(a[key], b[key], sub)
-            if found is not None:
-                return found
-        return None
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return path or "(top)"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            found = _first_difference(x, y, f"{path}[{i}]")
-            if found is not None:
-                return found
-        return None
-    return None if a == b and type(a) is type(b) else (path or "(top)")
-
-
-def read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON object from ``path``, or None when it is missing, unreadable or not an object."""
-    try:
-        obj = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return obj if isinstance(obj, dict) else None
-
-
-def check_complete(job_dir: str | Path, config: Mapping[str, Any] | None = None,
-                   *, verify_checksums: bool = True) -> tuple[bool, str]:
-    """Whether ``job_dir`` holds whole results (and, given ``config``, for that config).
-
-    Complete means: ``manifest.json`` reads as JSON, lists at least one file, and every
-    listed file exists with the recorded size and SHA-256; with ``config``, the
-    manifest's ``config`` equals it once both are put through JSON. Returns
-    ``(complete, reason)``; the reason says what is missing or different.
-    """
-    job = Path(job_dir)
-    mpath = job / MANIFEST
-    if not mpath.is_file():
-        return False, f"no {MANIFEST}"
-    manifest = read_json(mpath)
-    if manifest is None:
-        return False, f"{MANIFEST} is not readable JSON"
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not files:
-        return False, f"{MANIFEST} lists no files"
-    for name, meta in files.items():
-        path = job / name
-        if not path.is_file():
-            return False, f"{name} is missing"
-        if not isinstance(meta, dict) or "bytes" not in meta or "sha256" not in meta:
-            return False, f"{MANIFEST} has no size and checksum for {name}"
-        size = path.stat().st_size
-        if size != meta["bytes"]:
-            return False, f"{name} has {size} bytes, the manifest says {meta['bytes']}"
-        if verify_checksums and sha256_file(path) != meta["sha256"]:
-            return False, f"{name} does not match its checksum"
-    if config is not None:
-        diff = _first_difference(canonical(manifest.get("config")), canonical(dict(config)))
-        if diff is not None:
-            return False, f"its config differs from this job's at {diff}"
-    return True, "complete"
 
 
 # --------------------------------------------------------------------------- a job's life
@@ -156,7 +87,7 @@ def start_job(job_dir: str | Path, record: Mapping[str, Any]) -> None:
     job.mkdir(parents=True, exist_ok=True)
     (job / MANIFEST).unlink(missing_ok=True)
     (job / FAILED).unlink(missing_ok=True)
-    for leftover in job.glob(".akimsim-partial-*"):
+    for leftover in job.glob(f"{PARTIAL_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in job.glob(".*.partial"):
         leftover.unlink(missing_ok=True)
@@ -207,9 +138,11 @@ def job_threads(launcher: Mapping[str, Any] | None, *, cpus: int | None = None,
         try:
             n = int(explicit)
         except ValueError:
-            raise ValueError(f"{THREADS_ENV}={explicit!r}: expected a positive integer") from None
+            raise ConfigError(f"{THREADS_ENV}={explicit!r} is invalid: expected a positive "
+                              "integer (the Numba threads of each job)") from None
         if n < 1:
-            raise ValueError(f"{THREADS_ENV}={explicit!r}: expected a positive integer")
+            raise ConfigError(f"{THREADS_ENV}={explicit!r} is invalid: expected a positive "
+                              "integer (the Numba threads of each job)")
         return n
     launcher = launcher or {}
     target = str(launcher.get("_target_", ""))

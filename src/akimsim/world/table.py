@@ -22,6 +22,9 @@ from akimsim.config import Tier
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("unit_id", "name", "tier", "parent_id", "voters")
 TIER_NAMES: tuple[str, ...] = tuple(t.value for t in Tier)
+#: the most voters (or rural posts) one cell may hold: far above any country, far below
+#: what overflows the int64 voter arrays
+MAX_COUNT = 10**12
 
 
 class TerritoryError(ValueError):
@@ -65,10 +68,19 @@ def read_table(path: str | Path | None = None) -> tuple[pd.DataFrame, list[int],
         label = "kazakhstan.csv"
     else:
         p = Path(path)
-        if not p.is_file():
+        if p.is_dir():
+            raise TerritoryError(f"territory file {str(p)!r} is a folder, not a CSV file")
+        if not p.exists():
             raise TerritoryError(f"territory file {str(p)!r} does not exist")
-        text = p.read_text("utf-8")
         label = str(p)
+        try:
+            text = p.read_text("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TerritoryError(
+                f"{label}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+                f"{exc.start}); save the table as UTF-8") from None
+        except OSError as exc:
+            raise TerritoryError(f"{label}: cannot be read ({exc.strerror})") from None
     try:
         frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False,
                             skipinitialspace=True)
@@ -101,6 +113,9 @@ def _int_cell(value: object, where: str, column: str, *, positive: bool) -> int:
         ) from None
     if positive and number <= 0:
         raise TerritoryError(f"{where}: column {column!r} = {number}; expected more than zero")
+    if number > MAX_COUNT:
+        raise TerritoryError(f"{where}: column {column!r} = {number}; expected at most "
+                             f"{MAX_COUNT:,}")
     if number < 0:
         raise TerritoryError(f"{where}: column {column!r} = {number}; expected zero or more")
     return number
