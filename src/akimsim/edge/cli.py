@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,20 +79,9 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
-def _show_config_warnings() -> None:
-    """Print a ConfigWarning as one line, ``akimsim: warning: ...``."""
-    from akimsim.config import ConfigWarning
-
-    shown = warnings.showwarning
-
-    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-             file: Any = None, line: str | None = None) -> None:
-        if issubclass(category, ConfigWarning):
-            print(f"akimsim: warning: {message}", file=sys.stderr)
-        else:
-            shown(message, category, filename, lineno, file, line)
-
-    warnings.showwarning = show
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM ends a run as Ctrl-C does: locks released, workers stopped."""
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -114,14 +103,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     # Hydra logs "Error executing job with overrides: ..." before raising; akimsim says it
     logging.getLogger("hydra.core.utils").setLevel(logging.CRITICAL)
-    _show_config_warnings()
-    from akimsim.edge.hydra import explain, hydra_main
+    from akimsim.edge import lifecycle
+    from akimsim.edge.hydra import explain, hydra_main, show_config_warnings
+
+    show_config_warnings()
+    lifecycle.mark_owner()  # a sweep's workers end with this process
+    signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C (SIGINT) interrupts even when the shell started akimsim in the background,
+    # where SIGINT is ignored by default
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     sys.argv = [sys.argv[0], *args]  # what @hydra.main parses
     try:
         hydra_main()
     except KeyboardInterrupt:
-        print("akimsim: interrupted", file=sys.stderr)
+        print("akimsim: interrupted; complete results stay, the rest is redone next time",
+              file=sys.stderr)
         sys.exit(130)
     except Exception as exc:
         message = None if debug else explain(exc)

@@ -499,6 +499,29 @@ def check_installed() -> None:
             f"installed): {EXTRA_HINT}")
 
 
+def port_number(text: str) -> int:
+    """A TCP port from the command line: 0 (pick a free one) to 65535."""
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
+
+
+def check_listen(host: str, port: int) -> None:
+    """Raise OSError when nothing can listen on ``host:port`` (taken, or not this machine's
+    address)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((host, port))
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on now."""
     import socket
@@ -514,7 +537,8 @@ def server_command(host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_brows
     no version check against the package index)."""
     import sys
 
-    return [sys.executable, "-m", "solara", "run", "akimsim.edge.dashboard:page", "--host", host,
+    return [sys.executable, "-m", "akimsim.edge.lifecycle", "solara", "run",
+            "akimsim.edge.dashboard:page", "--host", host,
             "--port", str(port), "--production", "--no-check-version",
             "--open" if open_browser else "--no-open", "--log-level", "warning"]
 
@@ -551,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
                     "and reset. Needs the dashboard extra: " + EXTRA_HINT + ".")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                         help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--no-browser", action="store_true",
                         help="do not open a web browser on the page")
@@ -567,11 +591,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     start = args.start_year if args.start_year is not None else RunConfig().start_year
     end = args.end_year if args.end_year is not None else RunConfig().end_year
-    if not start <= end <= start + 200:
-        print(f"akimsim dashboard: error: --end-year {end} must be from --start-year {start} "
-              "to 200 years later", file=sys.stderr)
+    if not 1900 <= start <= 2200 or not start <= end <= start + 200:
+        print(f"akimsim dashboard: error: --start-year {start} must be in 1900-2200 and "
+              f"--end-year {end} from --start-year to 200 years later", file=sys.stderr)
         return 2
-    port = args.port if args.port else free_port(args.host)
+    try:
+        port = args.port if args.port else free_port(args.host)
+        check_listen(args.host, port)
+    except OSError as exc:
+        print(f"akimsim dashboard: error: cannot listen on {args.host}:{args.port}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    from akimsim.edge import lifecycle
+
+    lifecycle.mark_owner()  # the server ends with this launcher, even when it is killed
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
     url = f"http://{shown}:{port}/"
     print(f"akimsim dashboard: serving {url} (Ctrl-C to stop)", flush=True)

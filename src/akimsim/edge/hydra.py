@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -119,6 +120,26 @@ def config_from_manifest(path: str | Path) -> RunConfig:
 
 # --------------------------------------------------------------------------- one job
 
+def show_config_warnings() -> None:
+    """Print a ConfigWarning as one line, ``akimsim: warning: ...`` (other warnings as
+    usual); in the command's process and in a launcher's workers."""
+    from akimsim.config import ConfigWarning
+
+    shown = warnings.showwarning
+    if getattr(shown, "akimsim", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if issubclass(category, ConfigWarning):
+            print(f"akimsim: warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    show.akimsim = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+
+
 def _remove_if_empty(path: Path) -> None:
     try:
         if path.is_dir() and not any(path.iterdir()):
@@ -161,10 +182,12 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
     import pandas as pd
 
-    from akimsim.edge import sweep
+    from akimsim.edge import lifecycle, sweep
     from akimsim.io import FolderBusy, check_complete, claim_folder
     from akimsim.runner import run_and_write  # heavy imports after composition
 
+    lifecycle.watch_owner()  # in a launcher's worker: end with the akimsim that started it
+    show_config_warnings()
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     out_dir = Path(hc.runtime.output_dir)

@@ -23,6 +23,7 @@ each job's overrides as typed columns.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -226,11 +227,18 @@ def override_columns(overrides: Iterable[str]) -> dict[str, Any]:
     return out
 
 
+def _fits_int64(v: Any) -> bool:
+    return not isinstance(v, int) or isinstance(v, bool) or -(2**63) <= v < 2**63
+
+
 def _uniform_column(values: list[Any]) -> list[Any]:
-    """Make one column's values storable in Parquet: lists and dicts as JSON, mixed as text."""
+    """Make one column's values storable in Parquet: lists and dicts as JSON, mixed kinds
+    and integers beyond int64 as text."""
     present = [v for v in values if v is not None]
     if any(isinstance(v, list | dict) for v in present):
         return [None if v is None else json.dumps(v, sort_keys=True) for v in values]
+    if not all(_fits_int64(v) for v in present):
+        return [None if v is None else str(v) for v in values]
     kinds = {bool if isinstance(v, bool) else float if isinstance(v, int | float) else type(v)
              for v in present}
     if len(kinds) > 1:
@@ -328,7 +336,8 @@ def _reserved_columns(job: JobInfo, tables: Iterable[str]) -> set[str]:
     for table in tables:
         path = job.path / f"{table}.parquet"
         if path.is_file():
-            names.update(pq.read_schema(path).names)
+            with contextlib.suppress(Exception):  # a damaged table is reported when read
+                names.update(pq.read_schema(path).names)
     return names
 
 
@@ -352,6 +361,8 @@ def _with_keys(frame: pd.DataFrame, keys: Mapping[str, list[Any]], n_rows: list[
 
 def _dtype_of(values: list[Any]) -> Any:
     present = [v for v in values if v is not None]
+    if not all(_fits_int64(v) for v in present):
+        return "string"
     if present and all(isinstance(v, bool) for v in present):
         return "boolean" if len(present) < len(values) else bool
     if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
@@ -426,13 +437,19 @@ def collect(sweep_dir: str | Path, tables: Sequence[str] = ("summary",), *,
             cols[col] = _uniform_column([by_job[j.name].get(k) for j in selected])
         return cols
 
+    read: dict[str, dict[str, pd.DataFrame]] = {}
+    for j in tqdm(complete, desc="tables", unit="job", disable=not show, leave=False):
+        try:
+            read[j.name] = {t: pd.read_parquet(j.path / f"{t}.parquet") for t in tables}
+        except Exception as exc:  # a damaged file that no checksum caught is reported
+            j.status, j.error = "incomplete", f"unreadable table ({type(exc).__name__}: " \
+                f"{str(exc).splitlines()[0] if str(exc) else ''})"
+    complete = [j for j in complete if j.name in read]
     result: dict[str, pd.DataFrame] = {}
     if complete:
         keyed = key_values(complete)
         for table in tables:
-            frames = [pd.read_parquet(j.path / f"{table}.parquet")
-                      for j in tqdm(complete, desc=table, unit="job", disable=not show,
-                                    leave=False)]
+            frames = [read[j.name][table] for j in complete]
             body = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
             result[table] = _with_keys(body, keyed, [len(f) for f in frames])
 
