@@ -381,6 +381,16 @@ def _leftovers(folder: Path) -> list[Path]:
                    *folder.glob(f"{LOCK}.stale-*")])
 
 
+def _folder_error(action: str, folder: Path, exc: OSError) -> OutputError:
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        why = "a file is in the way (the path or one of its parents is a file)"
+    elif isinstance(exc, PermissionError):
+        why = "permission denied"
+    else:
+        why = exc.strerror or str(exc)
+    return OutputError(f"cannot {action} the output folder {folder}: {why}")
+
+
 @contextlib.contextmanager
 def claim_folder(out_dir: str | Path, *, overwrite: bool = False,
                  refuse_results: bool = True) -> Iterator[Claim]:
@@ -394,25 +404,14 @@ def claim_folder(out_dir: str | Path, *, overwrite: bool = False,
     folder = Path(out_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise OutputError(f"cannot create the output folder {folder}: a file is in the way "
-                          "(the path or one of its parents is a file)") from None
-    except PermissionError:
-        raise OutputError(f"cannot create the output folder {folder}: permission denied"
-                          ) from None
     except OSError as exc:
-        raise OutputError(f"cannot create the output folder {folder}: {exc.strerror}"
-                          ) from None
+        raise _folder_error("create", folder, exc) from None
     if not folder.is_dir():
         raise OutputError(f"the output folder {folder} is not a folder")
     try:
         owned = _take_lock(folder)
-    except PermissionError:
-        raise OutputError(f"cannot write to the output folder {folder}: permission denied"
-                          ) from None
     except OSError as exc:
-        raise OutputError(f"cannot write to the output folder {folder}: {exc.strerror}"
-                          ) from None
+        raise _folder_error("write to", folder, exc) from None
     try:
         claim = Claim(folder)
         for left in _leftovers(folder):
