@@ -282,6 +282,58 @@ def test_a_kill_between_moves_leaves_no_manifest_over_foreign_files(tmp_path, mo
     assert read_results(tmp_path)["summary"].shape[0] > 0
 
 
+KILLED_WRITER = """
+import os, sys, time
+from akimsim import toy_config
+from akimsim.runner import run_and_write
+real, moves = os.replace, []
+def slow(src, dst):
+    moves.append(dst)
+    if len(moves) == 2:  # one new table is in place: be killed now
+        print("moving", flush=True)
+        time.sleep(120)
+    return real(src, dst)
+os.replace = slow
+cfg = toy_config(2)
+cfg.end_year, cfg.output.progress, cfg.output.figures = 2015, False, False
+cfg.output.overwrite = True
+run_and_write(cfg, sys.argv[1])
+"""
+
+
+@pytest.mark.process
+def test_a_run_killed_while_moving_files_in_is_repaired_by_the_next(tmp_path):
+    """A real SIGKILL in the middle of moving the new files in (no cleanup runs): the old
+    manifest is gone, so the folder is incomplete; the next run into it removes the
+    temporary folder and the dead run's lock even as it refuses the half-replaced set,
+    and a run with overwrite writes a complete set."""
+    run_and_write(small(1), tmp_path)
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
+                              env=ENV, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "moving"
+    writer.kill()
+    writer.wait(timeout=30)
+    writer.stdout.close()
+    assert check_complete(tmp_path) == (False, "no manifest.json")
+    assert list(tmp_path.glob(".akimsim-partial-*"))
+    assert (tmp_path / ".akimsim.lock").exists()
+    with pytest.raises(OutputError, match="not a complete set"):
+        run_and_write(small(3), tmp_path)  # refused, but the leftovers are gone already
+    assert not list(tmp_path.glob(".akimsim-partial-*"))
+    assert not (tmp_path / ".akimsim.lock").exists()
+    run_and_write(small(3, overwrite=True), tmp_path)
+    assert check_complete(tmp_path) == (True, "complete")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "contests.parquet", "manifest.json", "offices.parquet", "summary.parquet"]
+
+
+def test_a_full_disk_is_one_line():
+    message = explain(OSError(28, "No space left on device"))
+    assert message == "cannot write the results: No space left on device"
+    assert explain(RuntimeError("a bug")) is None  # a bug keeps its traceback
+
+
 def test_a_failure_while_writing_leaves_the_old_set_whole(tmp_path, monkeypatch):
     run_and_write(small(1), tmp_path)
     old = files(tmp_path)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import errno
 import json
 import logging
 import os
@@ -37,6 +38,10 @@ from akimsim.config import ConfigError, RunConfig, validate
 from akimsim.io import OutputError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+#: what the machine can refuse a run: a full disk or quota, a read-only file system, no
+#: permission, an I/O error (told in one line, not as a bug)
+USER_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                         errno.EIO})
 #: set (to 1) by ``akimsim --debug``: show tracebacks of user errors too
 DEBUG_ENV = "AKIMSIM_DEBUG"
 
@@ -325,6 +330,8 @@ def explain(exc: BaseException) -> str | None:
                 "or one of its parents is a file)")
     if isinstance(exc, OSError) and exc.filename:
         return f"cannot create or write {exc.filename}: {exc.strerror or exc}"
+    if isinstance(exc, OSError) and exc.errno in USER_ERRNOS:
+        return f"cannot write the results: {exc.strerror or exc}"
     return None
 
 

@@ -85,7 +85,8 @@ def read_table(path: str | Path | None = None) -> tuple[pd.DataFrame, list[int],
         frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False,
                             skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise TerritoryError(f"{label}: not a readable CSV table ({exc})") from exc
+        raise TerritoryError(f"{label}: not a readable CSV table ({str(exc).strip()})"
+                             ) from exc
     return frame, _data_line_numbers(text), label
 
 
