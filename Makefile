@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## the main job: Kazakhstan's reform timeline 2013-2030, every voter; table + figure
+## the main job: Kazakhstan's reform timeline 2013-2030, every voter; table + figure.
+## It replaces what an earlier `make run` wrote in $(RUN_DIR) (output.overwrite=true).
 run: install
-	$(BIN)/akimsim hydra.run.dir=$(RUN_DIR)
+	$(BIN)/akimsim hydra.run.dir=$(RUN_DIR) output.overwrite=true
 
 ## lint, type-check and the whole test suite (slow tests excluded)
 test: install lint chromium
