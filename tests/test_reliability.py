@@ -643,3 +643,18 @@ def test_a_killed_dashboard_launcher_takes_its_server_along(tmp_path):
     while _alive(servers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _alive(servers) == []
+
+
+def test_an_analysis_script_reports_a_missing_sweep_in_one_line(tmp_path, capsys):
+    from akimsim.edge.experiments import load_sweep, run_script
+
+    with pytest.raises(SystemExit) as info:
+        run_script(lambda: load_sweep(str(tmp_path / "nowhere")))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip().endswith(f"error: {tmp_path / 'nowhere'} does not exist")
+    (tmp_path / "sweep" / "0").mkdir(parents=True)
+    (tmp_path / "sweep" / "0" / "job.json").write_text("{}")
+    with pytest.raises(SystemExit):
+        run_script(lambda: load_sweep(str(tmp_path / "sweep")))
+    assert "no complete job to analyse" in capsys.readouterr().err

@@ -29,7 +29,7 @@ from akimsim.analysis import (
     write_csv,
 )
 from akimsim.analysis.plots import groups_over_time_figure, observed_figure, save_figure
-from akimsim.edge.experiments import analysis_arguments, load_sweep
+from akimsim.edge.experiments import analysis_arguments, load_sweep, run_script
 
 HERE = Path(__file__).resolve().parent
 
@@ -98,4 +98,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

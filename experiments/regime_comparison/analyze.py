@@ -30,7 +30,7 @@ from akimsim.analysis import (
     write_csv,
 )
 from akimsim.analysis.plots import paired_differences_figure, save_figure
-from akimsim.edge.experiments import analysis_arguments, load_sweep
+from akimsim.edge.experiments import analysis_arguments, load_sweep, run_script
 
 HERE = Path(__file__).resolve().parent
 ARM = "regimes.rural"
@@ -95,4 +95,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -24,7 +24,7 @@ from akimsim.analysis import (
     write_csv,
 )
 from akimsim.analysis.plots import arms_by_tier_figure, paired_differences_figure, save_figure
-from akimsim.edge.experiments import analysis_arguments, load_sweep
+from akimsim.edge.experiments import analysis_arguments, load_sweep, run_script
 
 HERE = Path(__file__).resolve().parent
 ARM = "regimes"
@@ -75,4 +75,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

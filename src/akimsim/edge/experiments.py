@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from akimsim.config import ConfigError
 from akimsim.edge.hydra import planned_jobs
-from akimsim.edge.sweep import collect
+from akimsim.edge.sweep import SweepError, collect
+from akimsim.io import OutputError
 
 
 def load_sweep(sweep_dir: str, tables: Sequence[str] = ("contests", "offices")
@@ -58,3 +60,13 @@ def analysis_arguments(description: str, default_out: str | Path,
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     return args, out
+
+
+def run_script(main: Callable[[], None]) -> None:
+    """Run an analysis script's ``main``: a user error (no such sweep folder, no complete
+    job, a damaged folder) is one line, ``analyze.py: error: ...``, and exit status 2."""
+    try:
+        main()
+    except (SweepError, FileNotFoundError, OutputError, ConfigError) as exc:
+        print(f"{Path(sys.argv[0]).name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
