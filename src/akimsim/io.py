@@ -375,10 +375,18 @@ def _take_lock(folder: Path) -> bool:
     raise OutputError(f"{folder}: could not take {LOCK} (other runs keep taking it)")
 
 
-def _leftovers(folder: Path) -> list[Path]:
-    """What interrupted writes left in ``folder``: temporary folders and files."""
-    return sorted([*folder.glob(f"{PARTIAL_PREFIX}*"), *folder.glob(".*.partial"),
-                   *folder.glob(f"{LOCK}.stale-*")])
+def remove_leftovers(folder: Path) -> list[str]:
+    """Remove what interrupted writes left in ``folder`` (temporary folders and files,
+    a dead run's renamed lock); returns their names. Only call it while owning the
+    folder: another live run's temporary files look the same."""
+    found = sorted([*folder.glob(f"{PARTIAL_PREFIX}*"), *folder.glob(".*.partial"),
+                    *folder.glob(f"{LOCK}.stale-*")])
+    for left in found:
+        if left.is_dir():
+            shutil.rmtree(left, ignore_errors=True)
+        else:
+            left.unlink(missing_ok=True)
+    return [left.name for left in found]
 
 
 def _folder_error(action: str, folder: Path, exc: OSError) -> OutputError:
@@ -413,13 +421,7 @@ def claim_folder(out_dir: str | Path, *, overwrite: bool = False,
     except OSError as exc:
         raise _folder_error("write to", folder, exc) from None
     try:
-        claim = Claim(folder)
-        for left in _leftovers(folder):
-            if left.is_dir():
-                shutil.rmtree(left, ignore_errors=True)
-            else:
-                left.unlink(missing_ok=True)
-            claim.cleaned.append(left.name)
+        claim = Claim(folder, remove_leftovers(folder))
         old = results_in(folder)
         if refuse_results and old and not overwrite:
             raise OutputError(_holds_results(folder, old))

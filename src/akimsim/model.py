@@ -72,6 +72,9 @@ from akimsim.world import Population, Territory, build_population, build_territo
 if TYPE_CHECKING:
     import pandas as pd
 
+#: each regime's name by its code, to name every unit's regime at once
+REGIME_VALUES = np.array([r.value for r in REGIMES_IN_ORDER], dtype=object)
+
 
 class AkimModel(mesa.Model):
     """Kazakhstan's akims chosen by appointment, indirect or direct election.
@@ -452,7 +455,7 @@ class AkimModel(mesa.Model):
             "year": np.full(len(akims), year, dtype=np.int64),
             "unit": np.arange(len(akims), dtype=np.int64),
             "tier_code": self.territory.tier.astype(np.int64),
-            "unit_regime": [RegimeName.from_code(int(c)).value for c in self.unit_regime],
+            "unit_regime": REGIME_VALUES[self.unit_regime].tolist(),
             "selected_by": [a.regime.value for a in akims],
             "acting": [a.acting for a in akims],
             "person_id": [a.person_id for a in akims],

@@ -210,16 +210,16 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
         else:
             record = _job_record(threads)
             with claim_folder(out_dir, refuse_results=False):
-                done, _ = check_complete(out_dir, resolved)
-                if done:
+                complete, _ = check_complete(out_dir)  # the files, read once for checksums
+                same, why = (check_complete(out_dir, resolved, verify_checksums=False)
+                             if complete else (False, ""))
+                if same:
                     sweep.finish_job(out_dir)
                     shown = " ".join(record["overrides"])
                     print(f"akimsim: job {record['job_num']} ({shown}) already complete in "
                           f"{out_dir}, skipped")
                     return None
-                other, _ = check_complete(out_dir)
-                if other and not run_cfg.output.overwrite:
-                    _, why = check_complete(out_dir, resolved, verify_checksums=False)
+                if complete and not run_cfg.output.overwrite:
                     raise OutputError(
                         f"{out_dir} holds the complete results of another config ({why}); "
                         "pass output.overwrite=true to replace them, or choose another "

@@ -43,9 +43,9 @@ import yaml
 from akimsim.config import ConfigError
 from akimsim.io import (
     MANIFEST,
-    PARTIAL_PREFIX,
     check_complete,
     read_json,
+    remove_leftovers,
     write_json_atomic,
 )
 
@@ -88,10 +88,7 @@ def start_job(job_dir: str | Path, record: Mapping[str, Any]) -> None:
     job.mkdir(parents=True, exist_ok=True)
     (job / MANIFEST).unlink(missing_ok=True)
     (job / FAILED).unlink(missing_ok=True)
-    for leftover in job.glob(f"{PARTIAL_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in job.glob(".*.partial"):
-        leftover.unlink(missing_ok=True)
+    remove_leftovers(job)
     write_json_atomic(job / JOB, {
         **record,
         "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
