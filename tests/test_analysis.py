@@ -109,11 +109,13 @@ def test_council_filter_by_hand():
     xy = np.array([[0.0, 0.0]] * 7 + [[1.0, 0.0]] * 3)
     party = np.array([0] * 7 + [-1] * 3)
     nominees = [_t(-0.5, 0), _t(0.9, -1), _t(2.0, 1)]
+    nxy = np.array([[t.x, t.y] for t in nominees])
+    nparty = np.array([t.party for t in nominees])
     # party 0's deputies sign for its nominee; non-party ones for the nearest (x=0.9);
     # party 1's nominee has no deputies of its own and is nobody's nearest
-    assert council_filter(nominees, xy, party, 0.2).tolist() == [True, True, False]
-    assert council_filter(nominees, xy, party, 0.35).tolist() == [True, False, False]
-    assert council_filter(nominees, xy, party, 0.0).tolist() == [True, True, True]
-    assert council_filter([], xy, party, 0.1).shape == (0,)
-    none = council_filter(nominees, np.zeros((0, 2)), np.zeros(0, dtype=np.int64), 0.1)
+    assert council_filter(nxy, nparty, xy, party, 0.2).tolist() == [True, True, False]
+    assert council_filter(nxy, nparty, xy, party, 0.35).tolist() == [True, False, False]
+    assert council_filter(nxy, nparty, xy, party, 0.0).tolist() == [True, True, True]
+    assert council_filter(np.zeros((0, 2)), np.zeros(0, np.int64), xy, party, 0.1).shape == (0,)
+    none = council_filter(nxy, nparty, np.zeros((0, 2)), np.zeros(0, dtype=np.int64), 0.1)
     assert none.tolist() == [False, False, False]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import mesa
 import numpy as np
 import pytest
 
-from akimsim.agents import Candidate, Maslikhat, President, Traits
+from akimsim.agents import Maslikhat, President, Traits
+from akimsim.agents.pool import CandidatePool
 from akimsim.config import (
     AppointerBehaviour,
     BehaviourConfig,
     ContestKind,
     MaslikhatBehaviour,
-    Nomination,
     RegimeName,
     RuleConfig,
     Tier,
@@ -22,13 +22,54 @@ from akimsim.config import (
     VoterBehaviour,
 )
 from akimsim.elections import RULES, lot_priorities
-from akimsim.regimes import REGIMES, Contest, SelectionContext, get_regime
+from akimsim.kernels.rng import derive_keys
+from akimsim.regimes import REGIMES, ContestKeys, Contests, SelectionContext, get_regime
 from akimsim.world import Population
 
 
-def decide(regime, contests, ctx):
-    """The outcomes a regime gives a batch (its Selection's outcomes)."""
-    return get_regime(regime).select(contests, ctx).outcomes
+@dataclass
+class Spec:
+    """One hand-made contest; :func:`decide` puts several into one batch."""
+
+    people: list
+    tier: Tier
+    councils: list
+    appointer: object
+    start: int
+    stop: int
+    seed: int
+
+    @property
+    def lot_key(self):
+        return np.uint64(self.seed + 7)
+
+
+def batch(regime, specs):
+    """The :class:`Contests` of hand-made contests (one tier, one regime)."""
+    n = len(specs)
+    pool = CandidatePool.of_people(
+        [[(cid, traits) for cid, traits, _ in sp.people] for sp in specs],
+        incumbent_slots=[next((k for k, p in enumerate(sp.people) if p[2]), -1)
+                         for sp in specs])
+    seeds = np.array([sp.seed for sp in specs], dtype=np.uint64)
+    keys = ContestKeys(appointers=derive_keys(np.uint64(11), seeds),
+                       lots=derive_keys(np.uint64(12), seeds),
+                       ballots=np.full(n, 99, dtype=np.uint64), ballot_lots=seeds + np.uint64(7))
+    return Contests(year=2021, tier=specs[0].tier, regime=RegimeName(regime),
+                    units=np.arange(n, dtype=np.int64), kinds=(ContestKind.regular,) * n,
+                    pool=pool,
+                    appointer_party=np.array([sp.appointer.party for sp in specs], np.int64),
+                    councils=tuple(tuple(sp.councils) for sp in specs),
+                    start=np.array([sp.start for sp in specs], np.int64),
+                    stop=np.array([sp.stop for sp in specs], np.int64), keys=keys)
+
+
+def decide(regime, specs, ctx):
+    """The outcomes a regime gives a batch (its Selection's outcomes); every appointer
+    of a batch shares the first one's weights."""
+    ctx = replace(ctx, behaviour=replace(ctx.behaviour, appointers=replace(
+        specs[0].appointer.weights, min_candidates=ctx.behaviour.appointers.min_candidates)))
+    return get_regime(regime).select(batch(regime, specs), ctx).outcomes
 
 
 @pytest.fixture
@@ -37,8 +78,7 @@ def host():
 
 
 def person(host, cid, x, y=0.0, competence=0.0, loyalty=0.0, party=-1, incumbent=False):
-    return Candidate(host, cid, 0, 2021, Traits(x, y, competence, loyalty, party), Nomination.self,
-                     incumbent=incumbent)
+    return (cid, Traits(x, y, competence, loyalty, party), incumbent)
 
 
 def council(host, xs, parties=None, **rules):
@@ -50,13 +90,9 @@ def council(host, xs, parties=None, **rules):
 
 def contest(host, candidates, regime, tier=Tier.rural, councils=(), appointer=None,
             start=0, stop=0, seed=1):
-    rng = np.random.default_rng(seed)
-    return Contest(year=2021, unit=0, tier=tier, kind=ContestKind.regular, regime=regime,
-                   candidates=list(candidates),
-                   appointer=appointer or President(host, -1, AppointerBehaviour(noise=0.0)),
-                   councils=list(councils), start=start, stop=stop, rng=rng,
-                   lot=np.random.default_rng(seed + 1000), ballot_key=np.uint64(99),
-                   lot_key=np.uint64(seed + 7))
+    return Spec(list(candidates), tier, list(councils),
+                appointer or President(host, -1, AppointerBehaviour(noise=0.0)), start, stop,
+                seed)
 
 
 def village(xs, turnout_logit=80.0):

@@ -29,7 +29,7 @@ EDGE_PARTS = {"edge"}
 MAY_IMPORT: dict[str, set[str]] = {
     "kernels": {"kernels"},
     "config": {"config"},
-    "streams": set(),
+    "streams": {"kernels"},  # the counter-based generator's key derivation
     "world": {"world", "config", "kernels", "streams"},
     "agents": {"agents", "config", "kernels", "world"},
     "elections": {"elections", "config", "kernels", "world", "agents"},

@@ -30,7 +30,6 @@ import numpy as np
 
 from akimsim.agents import (
     Akim,
-    Applicant,
     Appointer,
     Candidate,
     Maslikhat,
@@ -39,10 +38,11 @@ from akimsim.agents import (
     RegionalAkim,
     Voter,
     accountability_focus,
-    person_id,
 )
-from akimsim.agents.behaviour.entry import Entrant, shortlist
+from akimsim.agents.behaviour.entry import shortlist_entry
 from akimsim.agents.councils import council_size, draw_deputies
+from akimsim.agents.officials import appointer_utility
+from akimsim.agents.pool import CandidatePool, Incumbents, rank_within
 from akimsim.config import (
     REGIMES_IN_ORDER,
     TIERS,
@@ -57,13 +57,16 @@ from akimsim.config import (
     Tier,
     validate,
 )
+from akimsim.kernels.rng import APPOINTER_NOISE, normals
 from akimsim.records import RunRecord
 from akimsim.regimes import (
-    Contest,
+    ContestKeys,
     ContestOutcome,
+    Contests,
     Regime,
+    Selection,
     SelectionContext,
-    Vacancy,
+    Vacancies,
     get_regime,
 )
 from akimsim.streams import Purpose, Streams
@@ -163,15 +166,17 @@ class AkimModel(mesa.Model):
                                                         int(term_end[unit]))
 
     def _build_offices(self, term_end: np.ndarray) -> None:
-        """The first office holders, appointed top down without a recorded contest."""
-        n = self.territory.n_units
-        self.akim_of: list[Akim] = [None] * n  # type: ignore[list-item]
+        """The first office holders, appointed top down without a recorded contest (one
+        batch per tier, so each tier's appointers are already in office)."""
+        terr = self.territory
+        self.akim_of: list[Akim] = [None] * terr.n_units  # type: ignore[list-item]
         year = self.cfg.start_year - 1
-        for u in range(n):  # per unit; parents precede children in pre-order
-            rng = self.streams.generator(Purpose.candidates, year, u)
-            self.akim_of[u] = self._appoint_from_shortlist(
-                u, year, rng, RegimeName(self.cfg.regimes.initial), int(term_end[u]),
-                acting=False)
+        for tier in TIERS:
+            units = terr.units_of(tier).astype(np.int64)
+            akims = self._appoint(year, units, RegimeName(self.cfg.regimes.initial),
+                                  term_end[units], acting=False)
+            for u, akim in zip(units.tolist(), akims, strict=True):
+                self.akim_of[u] = akim
 
     def _build_voter_views(self) -> None:
         """Voter agents (views onto the arrays) and their last choices, for small models."""
@@ -230,15 +235,6 @@ class AkimModel(mesa.Model):
             self.cfg.behaviour.voters.party_pull)
         return Maslikhat(self, unit, size, rules, xy, party, term_end)
 
-    def _candidate(self, year: int, unit: int, slot: int, entrant: Entrant,
-                   incumbent: Akim) -> Candidate:
-        if entrant.traits is incumbent.traits:
-            return Candidate(self, incumbent.person_id, unit, year, entrant.traits,
-                             entrant.nomination, incumbent=True,
-                             record=incumbent.record(self.cfg.behaviour.akims.term_years))
-        return Candidate(self, person_id(year, unit, slot), unit, year, entrant.traits,
-                         entrant.nomination)
-
     def _focus(self, regime: RegimeName, party: int) -> float:
         b = self.cfg.behaviour
         return accountability_focus(regime, party, self.dominant, b.appointers,
@@ -250,18 +246,31 @@ class AkimModel(mesa.Model):
         return cls(self, unit, cand, year, regime, term_end, self._focus(regime, cand.party),
                    self.cfg.behaviour.appointers, acting=acting)
 
-    def _appoint_from_shortlist(self, unit: int, year: int, rng: np.random.Generator,
-                                regime: RegimeName, term_end: int, acting: bool) -> Akim:
-        """The unit's appointer picks an akim from a fresh shortlist drawn from ``rng``
-        (the first office holders, and acting akims after a failed contest)."""
+    def _appointer_party(self, units: np.ndarray) -> np.ndarray:
+        """The party of each unit's appointer (the President's for regions; int64)."""
+        parent = self.territory.parent[units].tolist()
+        return np.array([self.president.party if p < 0 else self.akim_of[p].party
+                         for p in parent], dtype=np.int64)
+
+    def _appoint(self, year: int, units: np.ndarray, regime: RegimeName,
+                 term_end: np.ndarray, acting: bool) -> list[Akim]:
+        """Each unit's appointer picks an akim from a fresh shortlist, for a batch of
+        units at once (the first office holders, and acting akims after a failed
+        contest: ``acting`` keys the draws apart, sub-key 1)."""
         b = self.cfg.behaviour
-        entrants = shortlist(rng, self.population.unit_median[unit], self.parties,
-                             b.candidates, self.dominant, None)
-        people = [Applicant(person_id(year, unit, slot, acting=acting), e.traits, e.nomination)
-                  for slot, e in enumerate(entrants)]
-        order = self.appointer_of(unit).rank(people, rng.standard_normal(len(people)))
-        return self._make_akim(unit, people[int(order[0])], year, regime, term_end,
-                               acting=acting)
+        sub = int(acting)
+        pool = shortlist_entry(year, units, self.streams.keys(Purpose.candidates, year, units, sub),
+                               self.population.unit_median[units], self.parties, b.candidates,
+                               self.dominant, Incumbents.none(units.shape[0]), acting=acting)
+        post = pool.contest_of()
+        keys = self.streams.keys(Purpose.appointers, year, units, sub)
+        noise, _ = normals(keys[post], pool.slot_of(), APPOINTER_NOISE)
+        utility = appointer_utility(b.appointers, pool.loyalty, pool.competence + pool.record,
+                                    pool.party, self._appointer_party(units)[post], noise)
+        first = rank_within(utility, pool.start)[pool.start[:-1]]
+        return [self._make_akim(u, pool.person(int(r)), year, regime, int(end), acting=acting)
+                for u, r, end in zip(units.tolist(), first.tolist(), term_end.tolist(),
+                                     strict=True)]
 
     # ------------------------------------------------------------------ phases
 
@@ -360,92 +369,119 @@ class AkimModel(mesa.Model):
             units = terr.units_of(tier)
             due = units[ends[units] <= year]
             for regime in REGIMES_IN_ORDER:
-                batch = due[self.unit_regime[due] == regime.code]
+                batch = due[self.unit_regime[due] == regime.code].astype(np.int64)
                 if batch.shape[0]:
-                    self._run_batch(year, tier, regime, [int(u) for u in batch])
+                    self._run_batch(year, tier, regime, batch)
 
-    def _vacancy(self, year: int, tier: Tier, unit: int) -> Vacancy:
-        """The post of ``unit`` in ``year``: why it is open and whether its akim may stand."""
+    def _vacancies(self, year: int, tier: Tier, units: np.ndarray) -> Vacancies:
+        """The posts of ``units`` in ``year``: why each is open and whether its akim may
+        stand again."""
         b = self.cfg.behaviour
-        kind = self.pending_kind.pop(unit, ContestKind.regular)
-        incumbent = self.akim_of[unit]
+        ulist = units.tolist()
+        kinds = tuple(self.pending_kind.pop(u, ContestKind.regular) for u in ulist)
+        akims = [self.akim_of[u] for u in ulist]
         limit = b.akims.term_limit if tier in self.term_limited else 0
-        eligible = kind != ContestKind.dismissal and not (
-            limit and incumbent.consecutive_terms >= limit)
-        return Vacancy(year=year, unit=unit, tier=tier, kind=kind,
-                       incumbent=incumbent.traits if eligible else None,
-                       electorate=int(self.territory.voters[unit]),
-                       median=self.population.unit_median[unit],
-                       councils_below=tuple(self.councils_for(unit, RegimeName.appointment)))
+        term = b.akims.term_years
+        eligible = np.array([k != ContestKind.dismissal and not (
+            limit and a.consecutive_terms >= limit) for k, a in zip(kinds, akims, strict=True)],
+            dtype=bool)
+        traits = [a.traits for a in akims]
+        incumbents = Incumbents(
+            eligible=eligible,
+            person_id=np.array([a.person_id for a in akims], dtype=np.int64),
+            x=np.array([t.x for t in traits], dtype=np.float64),
+            y=np.array([t.y for t in traits], dtype=np.float64),
+            competence=np.array([t.competence for t in traits], dtype=np.float64),
+            loyalty=np.array([t.loyalty for t in traits], dtype=np.float64),
+            party=np.array([t.party for t in traits], dtype=np.int64),
+            record=np.array([a.record(term) for a in akims], dtype=np.float64))
+        below: tuple[tuple[Maslikhat, ...], ...] = ((),) * len(ulist)
+        if b.candidates.council_signature_threshold > 0:
+            below = tuple(tuple(self.councils_for(u, RegimeName.appointment)) for u in ulist)
+        return Vacancies(year=year, tier=tier, units=units, kinds=kinds, incumbents=incumbents,
+                         electorate=self.territory.voters[units].astype(np.int64),
+                         median=self.population.unit_median[units], councils_below=below,
+                         keys=self.streams.keys(Purpose.candidates, year, units))
 
-    def _contest(self, vacancy: Vacancy, regime: RegimeName, ctx: SelectionContext) -> Contest:
-        """Who comes forward (the regime says how), as candidates in a contest."""
-        year, unit = vacancy.year, vacancy.unit
-        entry = self.regime_impl[regime].come_forward(
-            vacancy, ctx, self.streams.generator(Purpose.candidates, year, unit))
-        incumbent = self.akim_of[unit]
-        terr = self.territory
-        return Contest(
-            year=year, unit=unit, tier=vacancy.tier, kind=vacancy.kind, regime=regime,
-            candidates=[self._candidate(year, unit, slot, e, incumbent)
-                        for slot, e in enumerate(entry.entrants)],
-            appointer=self.appointer_of(unit), councils=self.councils_for(unit, regime),
-            start=int(terr.start[unit]), stop=int(terr.stop[unit]),
-            rng=self.streams.generator(Purpose.appointers, year, unit),
-            lot=self.streams.generator(Purpose.lots, year, unit),
-            ballot_key=self.streams.kernel_key(Purpose.ballots, year, unit),
-            lot_key=self.streams.kernel_key(Purpose.lots, year, unit, 1),
-            nominated=entry.nominated,
-        )
+    def _contests(self, vac: Vacancies, regime: RegimeName, pool: CandidatePool
+                  ) -> Contests:
+        """The batch's contests: who came forward, who chooses, and the draws' keys."""
+        year, units, terr = vac.year, vac.units, self.territory
+        consent = vac.tier in {Tier(t) for t in self.cfg.behaviour.appointers.consent_tiers}
+        if regime == RegimeName.indirect or (regime == RegimeName.appointment and consent):
+            councils = tuple(tuple(self.councils_for(u, regime)) for u in units.tolist())
+        else:
+            councils = ((),) * vac.n
+        keys = ContestKeys(
+            appointers=self.streams.keys(Purpose.appointers, year, units),
+            lots=self.streams.keys(Purpose.lots, year, units),
+            ballots=self.streams.keys(Purpose.ballots, year, units),
+            ballot_lots=self.streams.keys(Purpose.lots, year, units, 1))
+        return Contests(year=year, tier=vac.tier, regime=regime, units=units, kinds=vac.kinds,
+                        pool=pool, appointer_party=self._appointer_party(units),
+                        councils=councils, start=terr.start[units].astype(np.int64),
+                        stop=terr.stop[units].astype(np.int64), keys=keys)
 
-    def _run_batch(self, year: int, tier: Tier, regime: RegimeName, units: list[int]) -> None:
+    def _run_batch(self, year: int, tier: Tier, regime: RegimeName, units: np.ndarray) -> None:
         ctx = SelectionContext(self.population, self.cfg.behaviour, self.cfg.rule,
                                self.dominant, self.parties, record_choices=self.materialised)
-        contests = [self._contest(self._vacancy(year, tier, u), regime, ctx) for u in units]
-        selection = self.regime_impl[regime].select(contests, ctx)
+        impl = self.regime_impl[regime]
+        vac = self._vacancies(year, tier, units)
+        contests = self._contests(vac, regime, impl.come_forward(vac, ctx))
+        views: list[Candidate] = []
+        if self.materialised:  # teaching scale: candidates as agents while they stand
+            post = contests.pool.contest_of().tolist()
+            views = [Candidate(self, contests.pool, k, int(units[j]), year)
+                     for k, j in enumerate(post)]
+        selection = impl.select(contests, ctx)
         if selection.choices is not None and self.last_choice is not None:
             seen = selection.choices != -3
             self.last_choice[seen] = selection.choices[seen]
-        for contest, outcome in zip(contests, selection.outcomes, strict=True):
-            self._install(contest, outcome)
-            for cand in contest.candidates:
-                cand.remove()
+        self._install(contests, vac, selection)
+        for view in views:
+            view.remove()
 
-    def _install(self, contest: Contest, outcome: ContestOutcome) -> None:
-        """Put the winner in office, or handle a failed contest by the rule's policy."""
-        year, unit = contest.year, contest.unit
+    def _install(self, contests: Contests, vac: Vacancies, selection: Selection) -> None:
+        """Put each winner in office, or handle a failed contest by the rule's policy
+        (acting akims appointed as one batch)."""
+        year, pool = contests.year, contests.pool
         term = self.cfg.behaviour.akims.term_years
-        old = self.akim_of[unit]
-        prior_record = old.record(term)
-        regime = RegimeName(contest.regime)
-        if outcome.winner >= 0:
-            winner = contest.candidates[outcome.winner]
-            if winner.incumbent:
-                old.term_end = year + term
-                old.consecutive_terms += 1
-                old.regime = regime
-                old.acting = False
-                old.focus = self._focus(regime, old.party)
+        regime = RegimeName(contests.regime)
+        rule = self.cfg.rule
+        failed: list[tuple[int, bool]] = []
+        for j, (out, row) in enumerate(zip(selection.outcomes, selection.winners.tolist(),
+                                           strict=True)):
+            unit = int(contests.units[j])
+            old = self.akim_of[unit]
+            if row >= 0:
+                if pool.incumbent[row]:
+                    old.term_end = year + term
+                    old.consecutive_terms += 1
+                    old.regime = regime
+                    old.acting = False
+                    old.focus = self._focus(regime, old.party)
+                else:
+                    self.akim_of[unit] = self._make_akim(unit, pool.person(row), year, regime,
+                                                         year + term, acting=False)
+                    old.remove()
             else:
-                self.akim_of[unit] = self._make_akim(unit, winner, year, regime, year + term,
-                                                     acting=False)
-                old.remove()
-        else:
-            rule = self.cfg.rule
-            if outcome.status == Status.against_all:
-                rerun = rule.against_all_wins == AgainstAllPolicy.rerun
-            elif outcome.status == Status.consent_refused:
-                rerun = True
-            else:
-                rerun = rule.no_candidates == NoCandidatePolicy.rerun
-            acting = self._appoint_from_shortlist(
-                unit, year, self.streams.generator(Purpose.candidates, year, unit, 1),
-                RegimeName.appointment, year + 1 if rerun else year + term, acting=True)
-            self.akim_of[unit] = acting
-            old.remove()
-            if rerun:
-                self.pending_kind[unit] = ContestKind.rerun
-        self.run_record.add_contest(outcome, prior_record, self.population.unit_median[unit])
+                if out.status == Status.against_all:
+                    rerun = rule.against_all_wins == AgainstAllPolicy.rerun
+                elif out.status == Status.consent_refused:
+                    rerun = True
+                else:
+                    rerun = rule.no_candidates == NoCandidatePolicy.rerun
+                failed.append((unit, rerun))
+            self.run_record.add_contest(out, float(vac.incumbents.record[j]), vac.median[j])
+        if failed:
+            units = np.array([u for u, _ in failed], dtype=np.int64)
+            ends = np.array([year + 1 if rerun else year + term for _, rerun in failed])
+            acting = self._appoint(year, units, RegimeName.appointment, ends, acting=True)
+            for (unit, rerun), akim in zip(failed, acting, strict=True):
+                self.akim_of[unit].remove()
+                self.akim_of[unit] = akim
+                if rerun:
+                    self.pending_kind[unit] = ContestKind.rerun
 
     def record(self, year: int) -> None:
         """Record every office holder at the year's end (one row per unit), with the

@@ -6,6 +6,13 @@ is spawned once into one child per *purpose* (population, candidates, voting noi
 ``(year, unit)``. A draw therefore depends on what it is for, not on how many draws
 came before it: two runs that differ only in one tier's regime see the same voters,
 the same candidate pools and the same shocks everywhere else (common random numbers).
+
+Draws per post (candidates, appointers' and deputies' noise, lots, ballots) do not build a
+SeedSequence each: every purpose has one 64-bit root key, and the key of a (year, unit,
+...) is derived from it by cheap integer arithmetic (:meth:`Streams.keys`, over whole
+arrays of units), for the counter-based generator of :mod:`akimsim.kernels.rng`. The
+generators of :meth:`Streams.generator` remain for draws made once a year or once a
+council.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+
+from akimsim.kernels.rng import derive_keys
 
 
 class Purpose(IntEnum):
@@ -37,6 +46,8 @@ class Streams:
         self.seed = int(seed)
         self.root = np.random.SeedSequence(self.seed)
         self._children = self.root.spawn(len(Purpose))
+        self._roots = np.array([c.generate_state(1, dtype=np.uint64)[0]
+                                for c in self._children], dtype=np.uint64)
 
     def sequence(self, purpose: Purpose, *key: int) -> np.random.SeedSequence:
         """The seed sequence of ``purpose`` further keyed by integers (year, unit, ...)."""
@@ -51,7 +62,12 @@ class Streams:
         """A fresh PCG64 generator for ``purpose`` and ``key``."""
         return np.random.Generator(np.random.PCG64(self.sequence(purpose, *key)))
 
+    def keys(self, purpose: Purpose, *key: object) -> np.ndarray:
+        """Counter-based keys (uint64, at least one dimension) of ``purpose`` further keyed by
+        integers or integer arrays (year, unit, ...; broadcast): one key per unit of a batch
+        in one call (:func:`akimsim.kernels.rng.derive_keys`)."""
+        return derive_keys(self._roots[int(purpose)], *key)
+
     def kernel_key(self, purpose: Purpose, *key: int) -> np.uint64:
-        """A 64-bit key for the counter-based generator used inside kernels."""
-        state = self.sequence(purpose, *key).generate_state(1, dtype=np.uint64)
-        return np.uint64(state[0])
+        """One 64-bit key for the counter-based generator (:meth:`keys` of scalars)."""
+        return np.uint64(self.keys(purpose, *key)[0])

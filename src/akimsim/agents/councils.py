@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from akimsim.agents.people import Person
 from akimsim.config import MaslikhatBehaviour, PartyConfig
 
 
@@ -40,35 +39,40 @@ class DeputyBloc:
         return DeputyBloc(np.concatenate([b.xy for b in blocs]),
                           np.concatenate([b.party for b in blocs]), blocs[0].rules)
 
-    def preferences(self, candidates: Sequence[Person], noise: np.ndarray,
+    def preferences(self, xy: np.ndarray, party: np.ndarray, noise: np.ndarray,
                     line_party: int = -1) -> np.ndarray:
-        """Deputies' utility for each candidate (float64[D, K]).
+        """Deputies' utility for each candidate (float64[D, K]); candidates' platforms
+        ``xy`` float64[K, 2] and parties ``party`` int64[K].
 
         Proximity plus loyalty to a shared party plus, if ``line_party`` >= 0, party
         discipline: deputies of ``line_party`` get a bonus for the first candidate (in a
         consent vote, the one the appointer proposes). ``noise`` ~ N(0, 1)[D, K].
         """
         r = self.rules
-        plat = np.array([c.platform for c in candidates], dtype=np.float64).reshape(-1, 2)
+        plat = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         d2 = ((self.xy[:, None, :] - plat[None, :, :]) ** 2).sum(axis=2)
-        cparty = np.array([c.party for c in candidates])
+        cparty = np.asarray(party)
         same = (self.party[:, None] == cparty[None, :]) & (cparty[None, :] >= 0)
         u = -r.distance_weight * d2 + r.party_discipline * same + r.noise * noise
         if line_party >= 0:
             u[:, 0] += r.party_discipline * (self.party == line_party)
         return u
 
-    def secret_ballot(self, candidates: Sequence[Person], noise: np.ndarray) -> np.ndarray:
+    def secret_ballot(self, xy: np.ndarray, party: np.ndarray, noise: np.ndarray
+                      ) -> np.ndarray:
         """Each deputy votes for its favourite; returns votes per candidate (int64[K]).
 
         Exact ties in a deputy's utilities go to the candidate listed first.
         """
-        pick = np.argmax(self.preferences(candidates, noise), axis=1)
-        return np.bincount(pick, minlength=len(candidates)).astype(np.int64)
+        pick = np.argmax(self.preferences(xy, party, noise), axis=1)
+        return np.bincount(pick, minlength=int(np.asarray(party).shape[0])).astype(np.int64)
 
-    def consent(self, candidate: Person, appointer_party: int, noise: np.ndarray) -> int:
-        """Open vote on one proposed candidate; returns the number of deputies in favour."""
-        u = self.preferences([candidate], noise.reshape(-1, 1), line_party=appointer_party)
+    def consent(self, xy: np.ndarray, party: int, appointer_party: int, noise: np.ndarray
+                ) -> int:
+        """Open vote on one proposed candidate (platform ``xy`` float64[2]); returns the
+        number of deputies in favour."""
+        u = self.preferences(np.asarray(xy).reshape(1, 2), np.array([party]),
+                             noise.reshape(-1, 1), line_party=appointer_party)
         return int((u[:, 0] > self.rules.consent_threshold).sum())
 
 

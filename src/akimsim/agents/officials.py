@@ -14,21 +14,33 @@ from akimsim.agents.people import Person
 from akimsim.config import AppointerBehaviour, RegimeName
 
 
+def appointer_utility(weights: AppointerBehaviour, loyalty: np.ndarray, merit: np.ndarray,
+                      party: np.ndarray, appointer_party: np.ndarray | int,
+                      noise: np.ndarray) -> np.ndarray:
+    """An appointer's utility of candidates (float64[K]), over whole arrays: loyalty,
+    merit (competence plus an incumbent's record), a shared party and ``noise`` ~ N(0, 1),
+    with the appointer's ``weights``. ``appointer_party`` may differ row by row (a batch
+    of posts with different appointers)."""
+    w = weights
+    same = ((party == appointer_party) & (party >= 0)).astype(np.float64)
+    return (w.loyalty_weight * loyalty + w.competence_weight * merit
+            + w.party_weight * same + w.noise * noise)
+
+
 class Appointer:
     """Ranks candidates by its own utility: loyalty, competence (plus an incumbent's
-    record) and shared party."""
+    record) and shared party (:func:`appointer_utility`)."""
 
     party: int
     weights: AppointerBehaviour
 
     def utility(self, candidates: Sequence[Person], noise: np.ndarray) -> np.ndarray:
         """Appointer utility of each candidate (float64[K]); ``noise`` ~ N(0, 1)[K]."""
-        w = self.weights
-        loyalty = np.array([c.traits.loyalty for c in candidates])
-        competence = np.array([c.traits.competence + c.record for c in candidates])
-        same = np.array([c.party == self.party and c.party >= 0 for c in candidates], float)
-        return (w.loyalty_weight * loyalty + w.competence_weight * competence
-                + w.party_weight * same + w.noise * noise)
+        loyalty = np.array([c.traits.loyalty for c in candidates], dtype=np.float64)
+        merit = np.array([c.traits.competence + c.record for c in candidates], dtype=np.float64)
+        party = np.array([c.party for c in candidates], dtype=np.int64)
+        return appointer_utility(self.weights, loyalty, merit, party, self.party,
+                                 np.asarray(noise, dtype=np.float64))
 
     def rank(self, candidates: Sequence[Person], noise: np.ndarray) -> np.ndarray:
         """Candidate slots from most to least preferred (stable on exact ties)."""
@@ -102,13 +114,13 @@ class Akim(mesa.Agent, Appointer):
         self.loyalty_shown.append(loyalty)
 
     def record(self, years: int) -> float:
-        """Mean performance over the last ``years`` years (0 if none)."""
+        """Mean performance over the last ``years`` years (0 if none; summed in order)."""
         recent = self.performance[-years:]
-        return float(np.mean(recent)) if recent else 0.0
+        return sum(recent) / len(recent) if recent else 0.0
 
     def mean_loyalty(self, years: int) -> float:
         recent = self.loyalty_shown[-years:]
-        return float(np.mean(recent)) if recent else self.traits.loyalty
+        return sum(recent) / len(recent) if recent else self.traits.loyalty
 
 
 class RegionalAkim(Akim):

@@ -8,11 +8,14 @@ everywhere else (:func:`person_id`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import mesa
 
 from akimsim.config import Nomination
+
+if TYPE_CHECKING:
+    from akimsim.agents.pool import CandidatePool
 
 #: a person id is YYYY UUUUUU S KKK in decimal: the year, the unit index, the source
 #: (0 a contest or the first office holders' shortlist, 1 an acting akim's shortlist)
@@ -91,22 +94,52 @@ class Applicant(_ReadsTraits):
     record: float = 0.0
 
 
-class Candidate(mesa.Agent, _ReadsTraits):
-    """A person standing for akim in one contest.
+#: nominations by their code in :attr:`CandidatePool.nomination`
+NOMINATIONS: tuple[Nomination, ...] = tuple(Nomination)
+
+
+class Candidate(mesa.Agent):
+    """A person standing for akim in one contest: a Mesa agent that is a view onto one
+    row of a batch's :class:`~akimsim.agents.pool.CandidatePool` (made for small models
+    and on request; the arrays are the state).
 
     ``nomination`` says how the person came forward (a party's nominee, self-nominated
     with signatures, or on an appointer's shortlist); ``record`` is an incumbent's mean
     performance over the term (0 for newcomers).
     """
 
-    def __init__(self, model: mesa.Model, candidate_id: int, unit: int, year: int,
-                 traits: Traits, nomination: Nomination, incumbent: bool = False,
-                 record: float = 0.0) -> None:
+    def __init__(self, model: mesa.Model, pool: CandidatePool, row: int, unit: int,
+                 year: int) -> None:
         super().__init__(model)
-        self.candidate_id = candidate_id
+        self.pool = pool
+        self.row = int(row)
         self.unit = unit
         self.year = year
-        self.traits = traits
-        self.nomination = Nomination(nomination)
-        self.incumbent = incumbent
-        self.record = record
+
+    @property
+    def candidate_id(self) -> int:
+        return int(self.pool.person_id[self.row])
+
+    @property
+    def traits(self) -> Traits:
+        return self.pool.traits(self.row)
+
+    @property
+    def nomination(self) -> Nomination:
+        return NOMINATIONS[int(self.pool.nomination[self.row])]
+
+    @property
+    def incumbent(self) -> bool:
+        return bool(self.pool.incumbent[self.row])
+
+    @property
+    def record(self) -> float:
+        return float(self.pool.record[self.row])
+
+    @property
+    def party(self) -> int:
+        return int(self.pool.party[self.row])
+
+    @property
+    def platform(self) -> tuple[float, float]:
+        return float(self.pool.x[self.row]), float(self.pool.y[self.row])

@@ -2,8 +2,8 @@
 consent vote on an appointer's proposals.
 
 The deputies' votes come from :class:`~akimsim.agents.DeputyBloc`; here they are
-counted. Lots use the contest's ``lot`` generator (the ``lots`` stream keyed by year and
-unit); the draws the deputies' noise takes come from its ``rng``.
+counted. Every draw is counter-based (:mod:`akimsim.kernels.rng`): the deputies' noise
+from the contest's ``appointers`` key, the clerk's lots from its ``lots`` key.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from akimsim.agents import DeputyBloc, Maslikhat, Person
+from akimsim.agents import DeputyBloc, Maslikhat
 from akimsim.config import TieStage
 from akimsim.elections.box import TieBreak
+from akimsim.kernels.rng import CLERK, CONSENT, COUNCIL_ROUND, CUT_DRAW, normals, uniforms
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,24 @@ def joint_bloc(councils: Sequence[Maslikhat]) -> DeputyBloc:
     return DeputyBloc.joint([c.deputies for c in councils])
 
 
-def draw_lot(tied: np.ndarray, lot: np.random.Generator, round: int) -> tuple[int, TieBreak]:
-    """The clerk draws one of the ``tied`` slots; returns it and the record."""
-    drawn = int(lot.integers(len(tied)))
+def deputy_noise(key: np.uint64, deputies: int, slots: int, round: int) -> np.ndarray:
+    """The deputies' noise of ballot round ``round`` (float64[D, K], ~ N(0, 1))."""
+    rows = np.arange(deputies * slots, dtype=np.int64)
+    channel = COUNCIL_ROUND + np.uint64(2 * (round - 1))
+    return normals(key, rows, channel)[0].reshape(deputies, slots)
+
+
+def draw_lot(tied: np.ndarray, lot: np.uint64, round: int) -> tuple[int, TieBreak]:
+    """The clerk draws one of the ``tied`` slots (``lot`` key, channel ``CLERK + round``);
+    returns it and the record."""
+    u = float(uniforms(lot, 0, CLERK + np.uint64(round))[0])
+    drawn = min(int(u * len(tied)), len(tied) - 1)
     pick = int(tied[drawn])
     return pick, TieBreak(round, TieStage.winner, tuple(int(t) for t in tied),
                           tuple(1.0 if j == drawn else 0.0 for j in range(len(tied))), (pick,))
 
 
-def _plurality_of(votes: np.ndarray, lot: np.random.Generator, round: int
+def _plurality_of(votes: np.ndarray, lot: np.uint64, round: int
                   ) -> tuple[int, tuple[TieBreak, ...]]:
     tied = np.flatnonzero(votes == votes.max())
     if tied.shape[0] == 1:
@@ -52,23 +62,25 @@ def _plurality_of(votes: np.ndarray, lot: np.random.Generator, round: int
     return w, (tie,)
 
 
-def council_vote(bloc: DeputyBloc, candidates: Sequence[Person], rng: np.random.Generator,
-                 lot: np.random.Generator, second_round: bool) -> CouncilResult:
-    """Secret ballot of a council's deputies with a majority rule.
+def council_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, key: np.uint64,
+                 lot: np.uint64, second_round: bool) -> CouncilResult:
+    """Secret ballot of a council's deputies with a majority rule, on candidates with
+    platforms ``xy`` float64[K, 2] and parties ``party`` int64[K].
 
     Round one: a candidate with votes from more than half of the deputies wins.
     Otherwise, if ``second_round``, the two best-placed candidates (ties at the cut by
     lot) go to a second round decided by a majority of votes cast, a tie by lot;
-    without a second round the best-placed candidate wins, ties by lot.
+    without a second round the best-placed candidate wins, ties by lot. ``key`` gives
+    the deputies' noise, ``lot`` the clerk's lots.
     """
-    k = len(candidates)
+    k = int(party.shape[0])
     d = bloc.size
-    first = bloc.secret_ballot(candidates, rng.standard_normal((d, k)))
+    first = bloc.secret_ballot(xy, party, deputy_noise(key, d, k, 1))
     if 2 * int(first.max()) > d or k == 1 or not second_round:
         w, ties = _plurality_of(first, lot, 1)
         return CouncilResult(w, first, None, 1, ties)
     # the top two go through; a tie at the cut is settled by a draw per candidate
-    draws = lot.random(k)
+    draws = uniforms(lot, np.arange(k), CUT_DRAW)
     order = np.lexsort((draws, -first))
     finalists = np.sort(order[:2])
     cut = first[order[1]]
@@ -79,8 +91,7 @@ def council_vote(bloc: DeputyBloc, candidates: Sequence[Person], rng: np.random.
         through = tuple(sorted(int(s) for s in order[:2] if first[s] == cut))
         cut_ties = (TieBreak(1, TieStage.finalists, tuple(int(s) for s in contenders),
                              tuple(float(1.0 - draws[s]) for s in contenders), through),)
-    sub = [candidates[int(s)] for s in finalists]
-    second = bloc.secret_ballot(sub, rng.standard_normal((d, 2)))
+    second = bloc.secret_ballot(xy[finalists], party[finalists], deputy_noise(key, d, 2, 2))
     final = np.zeros(k, dtype=np.int64)
     final[finalists] = second
     if second[0] == second[1]:
@@ -89,20 +100,75 @@ def council_vote(bloc: DeputyBloc, candidates: Sequence[Person], rng: np.random.
     return CouncilResult(int(finalists[int(np.argmax(second))]), final, first, 2, cut_ties)
 
 
-def consent_vote(bloc: DeputyBloc, candidates: Sequence[Person], proposed: np.ndarray,
-                 appointer_party: int, rng: np.random.Generator) -> tuple[int, np.ndarray, int]:
+def council_votes(blocs: Sequence[DeputyBloc], xy: Sequence[np.ndarray],
+                  party: Sequence[np.ndarray], keys: np.ndarray, lots: np.ndarray,
+                  second_round: bool) -> list[CouncilResult]:
+    """:func:`council_vote` for a batch of councils at once: contest ``j``'s council
+    ``blocs[j]`` votes on candidates ``xy[j]``/``party[j]`` with keys ``keys[j]`` and
+    ``lots[j]``.
+
+    The first round of every council is one array computation (the same draws as
+    :func:`council_vote`); a council whose first round gives nobody a majority of all
+    deputies (a second round or a lot follows) is decided by :func:`council_vote`, so
+    both give identical results (``tests/test_regimes.py`` checks it).
+    """
+    c = len(blocs)
+    if c == 0:
+        return []
+    k = np.array([p.shape[0] for p in party], dtype=np.int64)
+    d = np.array([b.size for b in blocs], dtype=np.int64)
+    width = int(k.max())
+    contest = np.repeat(np.arange(c), d)
+    deputy = np.arange(int(d.sum()), dtype=np.int64) - np.repeat(np.cumsum(d) - d, d)
+    dep_xy = np.concatenate([b.xy for b in blocs]) if d.sum() else np.zeros((0, 2))
+    dep_party = np.concatenate([b.party for b in blocs]) if d.sum() else np.zeros(0, np.int64)
+    cand_xy = np.zeros((c, width, 2))
+    cand_party = np.full((c, width), -1, dtype=np.int64)
+    valid = np.arange(width)[None, :] < k[:, None]
+    for j in range(c):  # copies only: a handful of candidates per council
+        cand_xy[j, : k[j]] = xy[j]
+        cand_party[j, : k[j]] = party[j]
+    slots = np.arange(width, dtype=np.int64)[None, :]
+    rows = deputy[:, None] * k[contest][:, None] + slots
+    noise = normals(keys[contest][:, None], rows, COUNCIL_ROUND)[0].reshape(-1, width)
+    rules = [b.rules for b in blocs]
+    if any(r != rules[0] for r in rules):
+        raise ValueError("council_votes: every council of a batch must share its rules")
+    r = rules[0]
+    d2 = ((dep_xy[:, None, :] - cand_xy[contest]) ** 2).sum(axis=2)
+    cp = cand_party[contest]
+    same = (dep_party[:, None] == cp) & (cp >= 0)
+    u = -r.distance_weight * d2 + r.party_discipline * same + r.noise * noise
+    u = np.where(valid[contest], u, -np.inf)
+    pick = np.argmax(u, axis=1)
+    first = np.bincount(contest * width + pick, minlength=c * width).reshape(c, width)
+    top = first.max(axis=1)
+    out: list[CouncilResult] = []
+    for j in range(c):
+        if 2 * int(top[j]) > d[j] or k[j] == 1:
+            votes = first[j, : k[j]].astype(np.int64)
+            out.append(CouncilResult(int(np.argmax(votes)), votes, None, 1, ()))
+        else:
+            out.append(council_vote(blocs[j], xy[j], party[j], keys[j], lots[j], second_round))
+    return out
+
+
+def consent_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, proposed: np.ndarray,
+                 appointer_party: int, key: np.uint64) -> tuple[int, np.ndarray, int]:
     """The deputies' open vote on an appointer's proposals, in the appointer's order.
 
-    Each proposed slot is put to the vote in turn; the first to win the consent of more
-    than half of all deputies is appointed. Returns (the slot or -1 if every one was
-    refused, deputies in favour int64[K], votes held).
+    Each proposed slot is put to the vote in turn (the deputies' noise on the i-th
+    proposal from ``key``, channel ``CONSENT + 2 i``); the first to win the consent of
+    more than half of all deputies is appointed. Returns (the slot or -1 if every one
+    was refused, deputies in favour int64[K], votes held).
     """
-    yes = np.zeros(len(candidates), dtype=np.int64)
+    yes = np.zeros(int(party.shape[0]), dtype=np.int64)
     held = 0
-    for slot in (int(s) for s in proposed):
+    deputies = np.arange(bloc.size, dtype=np.int64)
+    for i, slot in enumerate(int(s) for s in proposed):
         held += 1
-        yes[slot] = bloc.consent(candidates[slot], appointer_party,
-                                 rng.standard_normal(bloc.size))
+        noise = normals(key, deputies, CONSENT + np.uint64(2 * i))[0]
+        yes[slot] = bloc.consent(xy[slot], int(party[slot]), appointer_party, noise)
         if 2 * yes[slot] > bloc.size:
             return slot, yes, held
     return -1, yes, held

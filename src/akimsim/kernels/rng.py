@@ -22,7 +22,27 @@ ballots (contest)   0 .. R-1 (:data:`RANK_PICK`)   the r-th pick of a voter's ra
 ballots (contest)   :data:`RUNOFF_CHANNEL`        whether a first-round voter returns
 ballots (contest)   :data:`TURNOUT_CHANNEL`       whether the voter turns out
 lots (contest)      :data:`LOT_CHANNEL`           a candidate's lot priority (row = slot)
+candidates (post)   :data:`STAND`                 whether the incumbent stands (row 0)
+candidates (post)   :data:`PARTY_NOMINATES`       whether party p nominates (row p)
+candidates (post)   :data:`SELF_COUNT`            how many would self-nominate (row 0)
+candidates (post)   :data:`REACH`                 a self-nominee's signature reach
+candidates (post)   :data:`TRAIT` + 0..3          platform x, y, competence, loyalty
+candidates (post)   :data:`REJECT`                whether the commission rejects
+candidates (post)   :data:`POOL_PARTY`            a shortlisted newcomer's party
+appointers (post)   :data:`APPOINTER_NOISE` + 0/1  the appointer's noise (row = slot)
+appointers (post)   :data:`COUNCIL_ROUND` + 2(r-1)  a deputy's noise in round r (row =
+                                                 deputy x slots + slot)
+appointers (post)   :data:`CONSENT` + 2i          a deputy's noise on proposal i (row =
+                                                 deputy)
+council lots (post) :data:`CLERK` + r             the clerk's draw in round r (row 0)
+council lots (post) :data:`CUT_DRAW`              a candidate's draw at the cut (row =
+                                                 slot)
 ==================  ===========================  ======================================
+
+Rows of the candidates key: a party's nominee is row p (its party index), the i-th
+would-be self-nominee row ``SELF_ROW + i``, a shortlist's i-th newcomer row i and the
+incumbent :data:`INCUMBENT_ROW`, so a person's draws do not depend on who else came
+forward.
 """
 
 from __future__ import annotations
@@ -38,6 +58,21 @@ RANK_PICK = np.uint64(0)  # channel of the first pick; the r-th pick uses RANK_P
 RUNOFF_CHANNEL = np.uint64(0xFFFE)
 TURNOUT_CHANNEL = np.uint64(0xFFFF)
 LOT_CHANNEL = np.uint64(0x10715)
+STAND = np.uint64(0x20)
+PARTY_NOMINATES = np.uint64(0x21)
+SELF_COUNT = np.uint64(0x22)
+REACH = np.uint64(0x23)
+TRAIT = np.uint64(0x24)  # 0x24..0x27: two Box-Muller pairs
+REJECT = np.uint64(0x28)
+POOL_PARTY = np.uint64(0x29)
+APPOINTER_NOISE = np.uint64(0x30)  # and 0x31
+COUNCIL_ROUND = np.uint64(0x32)  # round r: 0x32 + 2 (r - 1) and the next
+CONSENT = np.uint64(0x100)  # proposal i < 64: 0x100 + 2 i and the next
+CLERK = np.uint64(0x200)  # round r < 8: 0x200 + r
+CUT_DRAW = np.uint64(0x210)
+#: rows of the candidates key (see the module docstring)
+SELF_ROW = 1 << 16
+INCUMBENT_ROW = (1 << 32) - 1
 
 #: the table above as data: name -> (key, first channel, number of channels)
 CHANNELS: dict[str, tuple[str, int, int]] = {
@@ -48,6 +83,18 @@ CHANNELS: dict[str, tuple[str, int, int]] = {
     "runoff return": ("ballots", int(RUNOFF_CHANNEL), 1),
     "turnout": ("ballots", int(TURNOUT_CHANNEL), 1),
     "lot priority": ("lots", int(LOT_CHANNEL), 1),
+    "incumbent stands": ("candidates", int(STAND), 1),
+    "party nominates": ("candidates", int(PARTY_NOMINATES), 1),
+    "self-nominee count": ("candidates", int(SELF_COUNT), 1),
+    "signature reach": ("candidates", int(REACH), 1),
+    "candidate traits": ("candidates", int(TRAIT), 4),
+    "registration rejected": ("candidates", int(REJECT), 1),
+    "shortlist party": ("candidates", int(POOL_PARTY), 1),
+    "appointer noise": ("appointers", int(APPOINTER_NOISE), 2),
+    "deputies' noise, rounds 1-4": ("appointers", int(COUNCIL_ROUND), 8),
+    "deputies' consent noise, proposals 0-63": ("appointers", int(CONSENT), 128),
+    "clerk's lot, rounds 0-7": ("council lots", int(CLERK), 8),
+    "lot at the cut": ("council lots", int(CUT_DRAW), 1),
 }
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -90,3 +137,50 @@ def normal_pair(key: np.uint64, row: int, channel: np.uint64) -> tuple[float, fl
 def lot_priority(key: np.uint64, slot: int) -> float:
     """The lot drawn for candidate ``slot`` before the count: higher wins a tie."""
     return uniform01(key, slot, LOT_CHANNEL)
+
+
+# ---------------------------------------------------------------- the same draws, in NumPy
+#
+# Code outside the kernels (candidate entry, appointers' and deputies' noise, lots) draws
+# from the same generator over whole arrays at once: ``uniforms(key, row, channel)`` equals
+# ``uniform01`` element by element (``tests/test_kernels.py`` checks it), and keys are
+# derived from a purpose's root by :func:`derive_keys`, never by a SeedSequence per draw.
+
+
+def mix64_array(z: np.ndarray) -> np.ndarray:
+    """:func:`mix64` over a uint64 array (wrapping arithmetic)."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+def _u64(value: object) -> np.ndarray:
+    return np.atleast_1d(np.asarray(value)).astype(np.uint64)
+
+
+def uniforms(key: object, row: object, channel: object) -> np.ndarray:
+    """Uniform numbers in (0, 1): :func:`uniform01` broadcast over ``key``, ``row`` and
+    ``channel`` (arrays or scalars; the result has at least one dimension)."""
+    with np.errstate(over="ignore"):
+        z = mix64_array(_u64(key) + _u64(row) * _GOLDEN)
+        z = mix64_array(z ^ (_u64(channel) * _C3 + _GOLDEN))
+    return ((z >> _S11).astype(np.float64) + 0.5) * _TWO_M53
+
+
+def normals(key: object, row: object, channel: object) -> tuple[np.ndarray, np.ndarray]:
+    """Two arrays of independent standard normals (:func:`normal_pair` broadcast)."""
+    radius = np.sqrt(-2.0 * np.log(uniforms(key, row, channel)))
+    angle = 2.0 * np.pi * uniforms(key, row, _u64(channel) + np.uint64(1))
+    return radius * np.cos(angle), radius * np.sin(angle)
+
+
+def derive_keys(root: object, *parts: object) -> np.ndarray:
+    """Keys derived from ``root`` by integer parts (year, unit, ...; scalars or arrays,
+    broadcast): each part is folded in by a bijective scramble, so distinct parts under one
+    prefix give distinct keys. Cheap key arithmetic, no SeedSequence."""
+    with np.errstate(over="ignore"):
+        z = _u64(root)
+        for i, part in enumerate(parts):
+            salt = np.uint64(i + 1) * _C3
+            z = mix64_array(z ^ mix64_array((_u64(part) + np.uint64(1)) * _GOLDEN + salt))
+    return z

@@ -1,7 +1,8 @@
 """Regimes: appointment, indirect and direct selection of akims behind one interface.
 
-Owns the vacancy and who comes forward for it, the contest, its immutable outcome and the
-:class:`Regime` interface with its registry (:mod:`.base`), and one module per regime.
+Owns the vacancies and who comes forward for them, the batch of contests, their immutable
+outcomes and the :class:`Regime` interface with its registry (:mod:`.base`), and one
+module per regime.
 Imports the config, the world, the agents (and their behaviour) and the elections; never
 the model or the edge.
 """
@@ -9,14 +10,15 @@ the model or the edge.
 from akimsim.regimes.appointment import Appointment
 from akimsim.regimes.base import (
     REGIMES,
-    Contest,
+    ContestKeys,
     ContestOutcome,
-    Entry,
+    Contests,
     Regime,
     Selection,
     SelectionContext,
-    Vacancy,
+    Vacancies,
     get_regime,
+    outcome,
     register_regime,
 )
 from akimsim.regimes.direct import Direct
@@ -25,15 +27,16 @@ from akimsim.regimes.indirect import Indirect
 __all__ = [
     "REGIMES",
     "Appointment",
-    "Contest",
+    "ContestKeys",
     "ContestOutcome",
+    "Contests",
     "Direct",
-    "Entry",
     "Indirect",
     "Regime",
     "Selection",
     "SelectionContext",
-    "Vacancy",
+    "Vacancies",
     "get_regime",
+    "outcome",
     "register_regime",
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numpy as np
 
 from akimsim.config import RegimeName, SelectionMethod, Status, Tier
 from akimsim.elections.council import consent_vote, joint_bloc
 from akimsim.regimes.base import (
-    Contest,
+    Contests,
     Regime,
     Selection,
     SelectionContext,
@@ -24,33 +24,42 @@ class Appointment(Regime):
     regions), the appointer's ``min_candidates`` best-ranked candidates are put, in the
     appointer's order, to an open vote of the deputies of the councils; the first to win
     a majority of all deputies is appointed. If every one is refused the post goes to an
-    acting akim (status ``consent_refused``).
+    acting akim (status ``consent_refused``). The ranking is one sort for the batch; the
+    consent votes (regions, a handful a year) are held post by post.
     """
 
-    def select(self, contests: Sequence[Contest], ctx: SelectionContext) -> Selection:
+    def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         out = []
+        winners = np.full(contests.n, -1, dtype=np.int64)
         ap = ctx.behaviour.appointers
-        consent_tiers = {Tier(t) for t in ap.consent_tiers}
-        for contest in contests:
-            cands = contest.candidates
-            if not cands:
-                out.append(outcome(contest, rule=SelectionMethod.appointer,
-                                   status=Status.no_candidates, candidates=[], votes=[],
+        consent = Tier(contests.tier) in {Tier(t) for t in ap.consent_tiers}
+        pool = contests.pool
+        order = contests.ranked(ap)
+        for j in range(contests.n):
+            rows = pool.rows(j)
+            if rows.shape[0] == 0:
+                out.append(outcome(contests, j, rule=SelectionMethod.appointer,
+                                   status=Status.no_candidates, rows=rows, votes=[],
                                    winner=-1))
                 continue
-            order = contest.appointer.rank(cands, contest.rng.standard_normal(len(cands)))
-            if Tier(contest.tier) not in consent_tiers or not contest.councils:
-                out.append(outcome(contest, rule=SelectionMethod.appointer,
-                                   status=Status.appointed, candidates=cands, votes=[],
-                                   winner=int(order[0])))
+            ranked = order[rows] - rows[0]  # the appointer's order, as slots
+            if not consent or not contests.councils[j]:
+                out.append(outcome(contests, j, rule=SelectionMethod.appointer,
+                                   status=Status.appointed, rows=rows, votes=[],
+                                   winner=int(ranked[0])))
+                winners[j] = rows[int(ranked[0])]
                 continue
-            bloc = joint_bloc(contest.councils)
-            winner, yes, held = consent_vote(bloc, cands, order[: max(ap.min_candidates, 1)],
-                                             contest.appointer.party, contest.rng)
+            bloc = joint_bloc(contests.councils[j])
+            xy = np.column_stack([pool.x[rows], pool.y[rows]])
+            winner, yes, held = consent_vote(
+                bloc, xy, pool.party[rows], ranked[: max(ap.min_candidates, 1)],
+                int(contests.appointer_party[j]), contests.keys.appointers[j])
             out.append(outcome(
-                contest, rule=SelectionMethod.consent,
+                contests, j, rule=SelectionMethod.consent,
                 status=Status.appointed if winner >= 0 else Status.consent_refused,
-                candidates=cands, votes=yes, winner=winner, electorate=bloc.size,
+                rows=rows, votes=yes, winner=winner, electorate=bloc.size,
                 ballots=bloc.size, rounds=held,
             ))
-        return Selection(out)
+            if winner >= 0:
+                winners[j] = rows[winner]
+        return Selection(out, winners)

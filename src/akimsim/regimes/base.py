@@ -1,9 +1,10 @@
 """What every regime shares: a vacancy and who comes forward for it, the contest it
 decides, the immutable outcome, and the regime interface with its registry.
 
-A :class:`Vacancy` is a post to fill; the regime says who comes forward for it
-(:meth:`Regime.come_forward`), the model turns those people into candidates and a
-:class:`Contest`, and the regime decides a batch of contests at once
+:class:`Vacancies` are posts to fill, one tier in one year; the regime says who comes
+forward for them (:meth:`Regime.come_forward`, a
+:class:`~akimsim.agents.pool.CandidatePool` for the whole batch), the model adds who
+chooses (:class:`Contests`), and the regime decides the batch at once
 (:meth:`Regime.select`). Regimes never change the model: the model installs winners from
 the outcomes.
 """
@@ -16,9 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from akimsim.agents import Appointer, Candidate, Maslikhat, Traits
-from akimsim.agents.behaviour.entry import Entrant, shortlist
+from akimsim.agents import Maslikhat
+from akimsim.agents.behaviour.entry import shortlist_entry
+from akimsim.agents.officials import appointer_utility
+from akimsim.agents.pool import CandidatePool, Incumbents, rank_within
 from akimsim.config import (
+    AppointerBehaviour,
     BehaviourConfig,
     ContestKind,
     Nomination,
@@ -31,63 +35,84 @@ from akimsim.config import (
     Tier,
 )
 from akimsim.elections import TieBreak
+from akimsim.kernels.rng import APPOINTER_NOISE, normals
 from akimsim.world import Population
 
 
 @dataclass(frozen=True)
-class Vacancy:
-    """A post to fill in one year: where, why, and who may stand.
+class Vacancies:
+    """Posts of one tier to fill in one year: where, why, and who may stand (one row per
+    post).
 
-    ``incumbent`` is the sitting akim's traits when the akim may stand again (None after
-    a dismissal or when a term limit binds); ``median`` the unit's median voter
-    (float64[2]); ``councils_below`` the maslikhats of the unit and the units below it
-    (for a region, all of its maslikhats).
+    ``incumbents`` are the sitting akims (``eligible`` False after a dismissal or when a
+    term limit binds); ``median`` the units' median voters (float64[C, 2]);
+    ``councils_below`` the maslikhats of each unit and the units below it (for a region,
+    all of its maslikhats); ``keys`` each post's ``candidates`` key (uint64[C]).
     """
 
     year: int
-    unit: int
     tier: Tier
-    kind: ContestKind
-    incumbent: Traits | None
-    electorate: int
-    median: np.ndarray
-    councils_below: tuple[Maslikhat, ...]
+    units: np.ndarray  # int64[C]
+    kinds: tuple[ContestKind, ...]
+    incumbents: Incumbents
+    electorate: np.ndarray  # int64[C]
+    median: np.ndarray  # float64[C, 2]
+    councils_below: tuple[tuple[Maslikhat, ...], ...]
+    keys: np.ndarray  # uint64[C]
+
+    @property
+    def n(self) -> int:
+        return int(self.units.shape[0])
 
 
 @dataclass(frozen=True)
-class Entry:
-    """Who came forward for a vacancy: the people on the list (registered candidates in
-    a direct race, the appointer's shortlist otherwise) and how many were nominated
-    before registration (0 when nobody registers)."""
+class ContestKeys:
+    """Counter-based keys of a batch's contests (uint64[C] each): the appointers' and
+    deputies' noise, the councils' lots, the voters' ballots and the candidates' lots
+    before a count (:mod:`akimsim.kernels.rng`)."""
 
-    entrants: list[Entrant]
-    nominated: int = 0
+    appointers: np.ndarray
+    lots: np.ndarray
+    ballots: np.ndarray
+    ballot_lots: np.ndarray
 
 
-@dataclass
-class Contest:
-    """One post to fill in one year, with its candidates and who chooses.
+@dataclass(frozen=True)
+class Contests:
+    """A batch of contests: one year, one tier, one regime, decided together.
 
-    ``councils`` are the maslikhats whose deputies vote (indirect) or consent
-    (appointment); their deputies vote as one bloc. ``start``/``stop`` is the unit's
-    electorate; ``nominated`` counts nominees before registration (direct only).
+    ``pool`` holds every post's candidates; ``appointer_party`` the party of each post's
+    appointer (the President or the akim above); ``councils`` the maslikhats whose
+    deputies vote (indirect) or consent (appointment) on each post, voting as one bloc;
+    ``start``/``stop`` each unit's electorate (voter rows).
     """
 
     year: int
-    unit: int
     tier: Tier
-    kind: ContestKind
     regime: RegimeName
-    candidates: list[Candidate]
-    appointer: Appointer
-    councils: list[Maslikhat]
-    start: int
-    stop: int
-    rng: np.random.Generator  # appointers' and deputies' noise
-    lot: np.random.Generator  # councils' lots
-    ballot_key: np.uint64  # kernel key of the voters' draws
-    lot_key: np.uint64  # kernel key of the candidates' lots
-    nominated: int = 0
+    units: np.ndarray  # int64[C]
+    kinds: tuple[ContestKind, ...]
+    pool: CandidatePool
+    appointer_party: np.ndarray  # int64[C]
+    councils: tuple[tuple[Maslikhat, ...], ...]
+    start: np.ndarray  # int64[C]
+    stop: np.ndarray  # int64[C]
+    keys: ContestKeys
+
+    @property
+    def n(self) -> int:
+        return int(self.units.shape[0])
+
+    def ranked(self, weights: AppointerBehaviour) -> np.ndarray:
+        """Every post's candidates in the appointer's order, post after post (rows of the
+        pool, int64[K]): :func:`~akimsim.agents.officials.appointer_utility` with the
+        appointer's noise drawn per candidate slot (``appointers`` key)."""
+        pool = self.pool
+        post = pool.contest_of()
+        noise, _ = normals(self.keys.appointers[post], pool.slot_of(), APPOINTER_NOISE)
+        utility = appointer_utility(weights, pool.loyalty, pool.competence + pool.record,
+                                    pool.party, self.appointer_party[post], noise)
+        return rank_within(utility, pool.start)
 
 
 @dataclass(frozen=True)
@@ -147,62 +172,68 @@ class SelectionContext:
 
 @dataclass(frozen=True)
 class Selection:
-    """A batch's outcomes, one per contest in order, and, when the context asked for it,
-    each voter's first preference in the batch (``choices`` int16[N]: a slot, -1 against
-    all, -2 abstained, -3 not in the batch)."""
+    """A batch's outcomes, one per contest in order; ``winners`` the pool row of each
+    contest's winner (int64[C], -1 for none); and, when the context asked for it, each
+    voter's first preference in the batch (``choices`` int16[N]: a slot, -1 against all,
+    -2 abstained, -3 not in the batch)."""
 
     outcomes: list[ContestOutcome]
+    winners: np.ndarray
     choices: np.ndarray | None = None
 
 
-def outcome(contest: Contest, *, rule: RuleName | SelectionMethod, status: Status,
-            candidates: Sequence[Candidate], votes: Sequence[int] | np.ndarray, winner: int,
+def outcome(contests: Contests, j: int, *, rule: RuleName | SelectionMethod, status: Status,
+            rows: np.ndarray, votes: Sequence[int] | np.ndarray, winner: int,
             electorate: int = 0, ballots: int = 0, against_all: int = 0,
             first_round: Sequence[int] | np.ndarray | None = None, rounds: int = 0,
             ties: Sequence[TieBreak] = (),
             first_preferences: Sequence[int] | np.ndarray = ()) -> ContestOutcome:
-    """The outcome record of ``contest`` (candidates' ids, parties and platforms copied)."""
+    """The outcome record of contest ``j`` of a batch; ``rows`` are the pool rows of the
+    candidates the outcome lists, in order (``winner`` is a place in ``rows``)."""
+    pool = contests.pool
+    inc = np.flatnonzero(pool.incumbent[rows])
     return ContestOutcome(
-        year=contest.year,
-        unit=contest.unit,
-        tier=Tier(contest.tier),
-        regime=RegimeName(contest.regime),
+        year=contests.year,
+        unit=int(contests.units[j]),
+        tier=Tier(contests.tier),
+        regime=RegimeName(contests.regime),
         rule=rule,
-        kind=ContestKind(contest.kind),
+        kind=ContestKind(contests.kinds[j]),
         status=Status(status),
-        candidate_ids=tuple(c.candidate_id for c in candidates),
-        candidate_parties=tuple(c.party for c in candidates),
-        candidate_nominations=tuple(c.nomination for c in candidates),
-        candidate_xy=tuple((float(c.traits.x), float(c.traits.y)) for c in candidates),
-        incumbent_slot=next((k for k, c in enumerate(candidates) if c.incumbent), -1),
-        nominated=contest.nominated,
-        electorate=electorate,
-        ballots=ballots,
-        votes=tuple(int(v) for v in votes),
+        candidate_ids=tuple(pool.person_id[rows].tolist()),
+        candidate_parties=tuple(pool.party[rows].tolist()),
+        candidate_nominations=pool.nominations(rows),
+        candidate_xy=tuple(zip(pool.x[rows].tolist(), pool.y[rows].tolist(), strict=True)),
+        incumbent_slot=int(inc[0]) if inc.shape[0] else -1,
+        nominated=int(pool.nominated[j]),
+        electorate=int(electorate),
+        ballots=int(ballots),
+        votes=tuple(np.asarray(votes, dtype=np.int64).tolist()),
         against_all=int(against_all),
-        first_round=None if first_round is None else tuple(int(v) for v in first_round),
-        rounds=rounds,
+        first_round=None if first_round is None
+        else tuple(np.asarray(first_round, dtype=np.int64).tolist()),
+        rounds=int(rounds),
         winner=int(winner),
         ties=tuple(ties),
-        first_preferences=tuple(int(v) for v in first_preferences),
+        first_preferences=tuple(np.asarray(first_preferences, dtype=np.int64).tolist()),
     )
 
 
 class Regime(ABC):
-    """A way of choosing akims: who comes forward for a vacancy, and contests in,
-    outcomes out (one per contest, same order)."""
+    """A way of choosing akims: who comes forward for a batch of vacancies, and a batch
+    of contests in, outcomes out (one per contest, same order)."""
 
     name: RegimeName
 
-    def come_forward(self, vacancy: Vacancy, ctx: SelectionContext,
-                     rng: np.random.Generator) -> Entry:
+    def come_forward(self, vacancies: Vacancies, ctx: SelectionContext) -> CandidatePool:
         """Who comes forward: by default the appointer's shortlist, the incumbent first
-        if eligible (:func:`akimsim.agents.behaviour.entry.shortlist`)."""
-        return Entry(shortlist(rng, vacancy.median, list(ctx.parties),
-                               ctx.behaviour.candidates, ctx.dominant_party, vacancy.incumbent))
+        if eligible (:func:`akimsim.agents.behaviour.entry.shortlist_entry`)."""
+        return shortlist_entry(vacancies.year, vacancies.units, vacancies.keys,
+                               vacancies.median, list(ctx.parties), ctx.behaviour.candidates,
+                               ctx.dominant_party, vacancies.incumbents)
 
     @abstractmethod
-    def select(self, contests: Sequence[Contest], ctx: SelectionContext) -> Selection:
+    def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         """Decide every contest of the batch."""
 
 

@@ -3,31 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from akimsim.agents.behaviour.choice import candidate_valence, choice_weights
-from akimsim.agents.behaviour.entry import direct_entrants
+from akimsim.agents.behaviour.entry import direct_entry
 from akimsim.agents.behaviour.turnout import contest_logit_shift
-from akimsim.config import BallotKind, RegimeName, RuleName, Status, Tier
+from akimsim.agents.pool import CandidatePool
+from akimsim.config import BallotKind, RegimeName, Status
 from akimsim.elections import (
     MAX_CANDIDATES,
     BallotBox,
-    ContestResult,
     RuleSpec,
     cast_ballots,
     get_rule,
 )
 from akimsim.kernels import CandidateArrays, ContestBatch
 from akimsim.regimes.base import (
-    Contest,
     ContestOutcome,
-    Entry,
+    Contests,
     Regime,
     Selection,
     SelectionContext,
-    Vacancy,
+    Vacancies,
     outcome,
     register_regime,
 )
@@ -42,87 +39,88 @@ class Direct(Regime):
     at once; a batch holds contests of one tier, which never share voters.
     """
 
-    def come_forward(self, vacancy: Vacancy, ctx: SelectionContext,
-                     rng: np.random.Generator) -> Entry:
+    def come_forward(self, vacancies: Vacancies, ctx: SelectionContext) -> CandidatePool:
         """Party nominees and self-nominees with signatures, then registration
-        (:func:`akimsim.agents.behaviour.entry.direct_entrants`); with a council
-        signature threshold, the deputies of the councils below the post sign."""
+        (:func:`akimsim.agents.behaviour.entry.direct_entry`); with a council signature
+        threshold, the deputies of the councils below each post sign."""
         b = ctx.behaviour.candidates
-        council = None
+        councils = None
         if b.council_signature_threshold > 0:
-            council = (np.concatenate([m.deputy_xy for m in vacancy.councils_below]),
-                       np.concatenate([m.deputy_party for m in vacancy.councils_below]))
-        entrants, nominated = direct_entrants(
-            rng, vacancy.electorate, vacancy.median, list(ctx.parties), b, ctx.dominant_party,
-            vacancy.incumbent, council)
-        return Entry(entrants, nominated)
+            councils = [(np.concatenate([m.deputy_xy for m in below]),
+                         np.concatenate([m.deputy_party for m in below]))
+                        for below in vacancies.councils_below]
+        return direct_entry(vacancies.year, vacancies.units, vacancies.keys,
+                            vacancies.electorate, vacancies.median, list(ctx.parties), b,
+                            ctx.dominant_party, vacancies.incumbents, councils)
 
-    def select(self, contests: Sequence[Contest], ctx: SelectionContext) -> Selection:
+    def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         rule_cfg = ctx.rule
-        tiers = {Tier(c.tier) for c in contests}
-        if len(tiers) > 1:
-            raise ValueError("a direct-election batch must hold contests of one tier")
-        rule_name = rule_cfg.for_tier(tiers.pop()) if contests else RuleName(rule_cfg.name)
-        spec = get_rule(rule_name)
+        spec = get_rule(rule_cfg.for_tier(contests.tier))
+        pool = contests.pool
+        counts = pool.counts()
         min_k = 1 if rule_cfg.allow_single_candidate else 2
-        runnable = [c for c in contests if len(c.candidates) >= min_k]
-        results: dict[int, ContestOutcome] = {}
-        for c in contests:
-            if len(c.candidates) < min_k:
-                results[id(c)] = outcome(c, rule=spec.name, status=Status.no_candidates,
-                                         candidates=c.candidates,
-                                         votes=[0] * len(c.candidates), winner=-1,
-                                         electorate=c.stop - c.start)
+        runnable = np.flatnonzero(counts >= min_k)
+        results: list[ContestOutcome | None] = [None] * contests.n
+        winners = np.full(contests.n, -1, dtype=np.int64)
+        for j in np.flatnonzero(counts < min_k).tolist():
+            rows = pool.rows(j)
+            results[j] = outcome(contests, j, rule=spec.name, status=Status.no_candidates,
+                                 rows=rows, votes=np.zeros(rows.shape[0], np.int64),
+                                 winner=-1, electorate=int(contests.stop[j] - contests.start[j]))
         choices = None
-        if runnable:
-            box = self._ballot_box(runnable, ctx, spec)
+        if runnable.shape[0]:
+            box, rows = self._ballot_box(contests, runnable, ctx, spec)
             decided = spec.fn(box, rule_cfg)
             first = box.first_preferences.votes
             if ctx.record_choices:
                 choices = np.full(ctx.population.n, -3, dtype=np.int16)
-                for c in runnable:
-                    rows = slice(c.start, c.stop)
-                    choices[rows] = np.where(box.voted[rows] == 1, box.ranking[rows, 0], -2)
-            for j, (c, res) in enumerate(zip(runnable, decided, strict=True)):
-                k0, k1 = int(box.cand_start[j]), int(box.cand_start[j + 1])
-                results[id(c)] = self._outcome(c, res, spec.name, first[k0:k1])
-        return Selection([results[id(c)] for c in contests], choices)
+                for j in runnable.tolist():  # teaching scale only (record_choices)
+                    voters = slice(int(contests.start[j]), int(contests.stop[j]))
+                    choices[voters] = np.where(box.voted[voters] == 1,
+                                               box.ranking[voters, 0], -2)
+            for i, (j, res) in enumerate(zip(runnable.tolist(), decided, strict=True)):
+                k0, k1 = int(box.cand_start[i]), int(box.cand_start[i + 1])
+                rounds = res.rounds
+                results[j] = outcome(
+                    contests, j, rule=spec.name, status=res.status, rows=rows[k0:k1],
+                    votes=rounds[-1], winner=res.winner,
+                    electorate=int(contests.stop[j] - contests.start[j]), ballots=res.ballots,
+                    against_all=res.against_all,
+                    first_round=rounds[0] if len(rounds) > 1 else None, rounds=len(rounds),
+                    ties=res.ties, first_preferences=first[k0:k1])
+                if res.winner >= 0:
+                    winners[j] = rows[k0 + res.winner]
+        return Selection([r for r in results if r is not None], winners, choices)
 
     @staticmethod
-    def _ballot_box(runnable: Sequence[Contest], ctx: SelectionContext, spec: RuleSpec
-                    ) -> BallotBox:
-        """Turnout and ballots of every voter of the batch, via the kernels."""
+    def _ballot_box(contests: Contests, runnable: np.ndarray, ctx: SelectionContext,
+                    spec: RuleSpec) -> tuple[BallotBox, np.ndarray]:
+        """Turnout and ballots of every voter of the runnable contests, via the kernels;
+        also the pool rows of their candidates, in the box's order."""
         v = ctx.behaviour.voters
-        counts = np.array([len(c.candidates) for c in runnable], dtype=np.int64)
+        pool = contests.pool
+        counts = pool.counts()[runnable]
         if np.any(counts > MAX_CANDIDATES):
             raise ValueError(f"a ballot holds at most {MAX_CANDIDATES} candidates")
-        all_cands = [cand for c in runnable for cand in c.candidates]
+        rows = np.flatnonzero(np.repeat(np.isin(np.arange(contests.n), runnable),
+                                        pool.counts()))
         batch = ContestBatch(
-            starts=np.array([c.start for c in runnable], dtype=np.int64),
-            stops=np.array([c.stop for c in runnable], dtype=np.int64),
+            starts=contests.start[runnable].astype(np.int64),
+            stops=contests.stop[runnable].astype(np.int64),
             cand_start=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
-            keys=np.array([c.ballot_key for c in runnable], dtype=np.uint64),
-            lot_keys=np.array([c.lot_key for c in runnable], dtype=np.uint64),
+            keys=contests.keys.ballots[runnable].astype(np.uint64),
+            lot_keys=contests.keys.ballot_lots[runnable].astype(np.uint64),
         )
         candidates = CandidateArrays(
-            xy=np.array([cand.platform for cand in all_cands], dtype=np.float64).reshape(-1, 2),
-            valence=candidate_valence(all_cands, v, ctx.dominant_party),
-            party=np.array([cand.party for cand in all_cands], dtype=np.int16),
+            xy=np.ascontiguousarray(np.column_stack([pool.x[rows], pool.y[rows]])),
+            valence=candidate_valence(pool.competence[rows], pool.party[rows],
+                                      pool.incumbent[rows], pool.record[rows], v,
+                                      ctx.dominant_party),
+            party=pool.party[rows].astype(np.int16),
         )
-        shift = np.array([contest_logit_shift(v, c.tier, len(c.candidates)) for c in runnable],
-                         dtype=np.float64)
+        shift = contest_logit_shift(v, contests.tier, counts)
         depth = int(np.max(counts)) if spec.full_ranking else 1
-        return cast_ballots(ctx.population, batch, candidates, shift,
-                            choice_weights(v, ctx.rule.approval_margin), depth=depth,
-                            approval=spec.ballot == BallotKind.approval)
-
-    @staticmethod
-    def _outcome(c: Contest, res: ContestResult, rule: RuleName, first: np.ndarray
-                 ) -> ContestOutcome:
-        rounds = res.rounds
-        return outcome(
-            c, rule=rule, status=res.status, candidates=c.candidates, votes=rounds[-1],
-            winner=res.winner, electorate=c.stop - c.start, ballots=res.ballots,
-            against_all=res.against_all, first_round=rounds[0] if len(rounds) > 1 else None,
-            rounds=len(rounds), ties=res.ties, first_preferences=first,
-        )
+        box = cast_ballots(ctx.population, batch, candidates, shift,
+                           choice_weights(v, ctx.rule.approval_margin), depth=depth,
+                           approval=spec.ballot == BallotKind.approval)
+        return box, rows

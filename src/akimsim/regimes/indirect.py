@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numpy as np
 
 from akimsim.config import RegimeName, SelectionMethod, Status
-from akimsim.elections.council import council_vote, joint_bloc
+from akimsim.elections.council import council_votes, joint_bloc
 from akimsim.regimes.base import (
-    Contest,
+    Contests,
     Regime,
     Selection,
     SelectionContext,
@@ -22,28 +22,37 @@ class Indirect(Regime):
 
     Secret ballot with proximity, party loyalty and noise; majority of all deputies
     in round one, else a top-two second round
-    (:func:`akimsim.elections.council.council_vote`).
+    (:func:`akimsim.elections.council.council_vote`). The nominations are one sort for
+    the batch; each council votes on its own nominees.
     """
 
-    def select(self, contests: Sequence[Contest], ctx: SelectionContext) -> Selection:
+    def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         out = []
+        winners = np.full(contests.n, -1, dtype=np.int64)
         n_nominees = max(2, ctx.behaviour.appointers.min_candidates)
-        for contest in contests:
-            cands = contest.candidates
-            if not cands or not contest.councils:
-                out.append(outcome(contest, rule=SelectionMethod.council_majority,
-                                   status=Status.no_candidates, candidates=[], votes=[],
-                                   winner=-1))
+        pool = contests.pool
+        order = contests.ranked(ctx.behaviour.appointers)
+        held = [j for j in range(contests.n)
+                if pool.start[j + 1] > pool.start[j] and contests.councils[j]]
+        nominees = {j: order[pool.rows(j)][:n_nominees] for j in held}  # the appointer's order
+        blocs = [joint_bloc(contests.councils[j]) for j in held]
+        votes = council_votes(
+            blocs, [np.column_stack([pool.x[nominees[j]], pool.y[nominees[j]]]) for j in held],
+            [pool.party[nominees[j]] for j in held], contests.keys.appointers[held],
+            contests.keys.lots[held], ctx.behaviour.maslikhats.second_round)
+        decided = {j: (bloc, vote) for j, bloc, vote in zip(held, blocs, votes, strict=True)}
+        for j in range(contests.n):
+            if j not in decided:
+                out.append(outcome(contests, j, rule=SelectionMethod.council_majority,
+                                   status=Status.no_candidates, rows=pool.rows(j)[:0],
+                                   votes=[], winner=-1))
                 continue
-            order = contest.appointer.rank(cands, contest.rng.standard_normal(len(cands)))
-            nominees = [cands[int(s)] for s in order[:n_nominees]]
-            bloc = joint_bloc(contest.councils)
-            vote = council_vote(bloc, nominees, contest.rng, contest.lot,
-                                ctx.behaviour.maslikhats.second_round)
+            bloc, vote = decided[j]
             out.append(outcome(
-                contest, rule=SelectionMethod.council_majority, status=Status.elected,
-                candidates=nominees, votes=vote.votes, winner=vote.winner,
+                contests, j, rule=SelectionMethod.council_majority, status=Status.elected,
+                rows=nominees[j], votes=vote.votes, winner=vote.winner,
                 electorate=bloc.size, ballots=bloc.size, first_round=vote.first_round,
                 rounds=vote.rounds, ties=vote.ties,
             ))
-        return Selection(out)
+            winners[j] = nominees[j][vote.winner]
+        return Selection(out, winners)

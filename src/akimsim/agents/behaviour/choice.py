@@ -7,26 +7,21 @@ with the weights of ``behaviour.voters``. The per-voter draws are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-from akimsim.agents.people import Candidate
 from akimsim.config import VoterBehaviour
 from akimsim.kernels import ChoiceWeights
 
 
-def candidate_valence(candidates: Sequence[Candidate], behaviour: VoterBehaviour,
-                      dominant: int) -> np.ndarray:
+def candidate_valence(competence: np.ndarray, party: np.ndarray, incumbent: np.ndarray,
+                      record: np.ndarray, behaviour: VoterBehaviour, dominant: int
+                      ) -> np.ndarray:
     """Weighted non-spatial appeal of each candidate to voters (float64[K]): competence,
     the dominant party's administrative support, and an incumbent's record."""
     v = behaviour
-    return np.array([
-        v.competence_weight * c.traits.competence
-        + (v.admin_support if (c.party == dominant and c.party >= 0) else 0.0)
-        + (v.record_weight * c.record if c.incumbent else 0.0)
-        for c in candidates
-    ], dtype=np.float64)
+    admin = np.where((party == dominant) & (party >= 0), v.admin_support, 0.0)
+    return (v.competence_weight * np.asarray(competence, dtype=np.float64) + admin
+            + np.where(incumbent, v.record_weight * np.asarray(record, np.float64), 0.0))
 
 
 def choice_weights(behaviour: VoterBehaviour, approval_margin: float) -> ChoiceWeights:

@@ -12,9 +12,12 @@ import numpy as np
 from akimsim.config import Tier, VoterBehaviour
 
 
-def contest_logit_shift(behaviour: VoterBehaviour, tier: Tier, n_candidates: int) -> float:
-    """The turnout logit shift of a contest at ``tier`` with ``n_candidates`` (>= 1)."""
+def contest_logit_shift(behaviour: VoterBehaviour, tier: Tier, n_candidates: np.ndarray
+                        ) -> np.ndarray:
+    """The turnout logit shift of contests at ``tier`` with ``n_candidates`` (each >= 1;
+    float64, one per contest)."""
     salience = {Tier.region: behaviour.salience_region,
                 Tier.district: behaviour.salience_district,
                 Tier.rural: behaviour.salience_rural}[Tier(tier)]
-    return float(salience + behaviour.turnout_per_log_candidate * np.log(n_candidates))
+    n = np.asarray(n_candidates, dtype=np.float64)
+    return salience + behaviour.turnout_per_log_candidate * np.log(n)
