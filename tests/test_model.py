@@ -52,6 +52,18 @@ def test_exactly_one_akim_per_unit_every_year(reform_run):
     assert len(model.agents_by_type.get(Candidate, [])) == 0  # candidates leave after contests
 
 
+def test_the_winner_of_every_contest_takes_office(reform_run):
+    # every regime: the person a contest names as winner is the unit's akim at the end of
+    # that year (issue 11 found that an indirect election installed the shortlist entry
+    # at the elected nominee's place instead of the nominee)
+    model, _ = reform_run
+    contests = model.contest_table()
+    offices = model.office_table()[["year", "unit_id", "person_id", "competence"]]
+    won = contests[contests["winner_id"] >= 0].merge(offices, on=["year", "unit_id"])
+    assert set(won["regime"]) == {"appointment", "indirect", "direct"}
+    assert (won["winner_id"] == won["person_id"]).all()
+
+
 def test_votes_and_abstentions_add_up_to_the_electorate(reform_run):
     model, _ = reform_run
     c = model.contest_table()

@@ -110,7 +110,7 @@ def council_votes(blocs: Sequence[DeputyBloc], xy: Sequence[np.ndarray],
     The first round of every council is one array computation (the same draws as
     :func:`council_vote`); a council whose first round gives nobody a majority of all
     deputies (a second round or a lot follows) is decided by :func:`council_vote`, so
-    both give identical results (``tests/test_regimes.py`` checks it).
+    both give identical results (``tests/test_batches.py`` checks it).
     """
     c = len(blocs)
     if c == 0:

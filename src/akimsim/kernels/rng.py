@@ -143,7 +143,7 @@ def lot_priority(key: np.uint64, slot: int) -> float:
 #
 # Code outside the kernels (candidate entry, appointers' and deputies' noise, lots) draws
 # from the same generator over whole arrays at once: ``uniforms(key, row, channel)`` equals
-# ``uniform01`` element by element (``tests/test_kernels.py`` checks it), and keys are
+# ``uniform01`` element by element (``tests/test_batches.py`` checks it), and keys are
 # derived from a purpose's root by :func:`derive_keys`, never by a SeedSequence per draw.
 
 
