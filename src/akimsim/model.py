@@ -33,14 +33,14 @@ from akimsim.agents import (
     Appointer,
     Candidate,
     Maslikhat,
-    Person,
     President,
     RegionalAkim,
     Voter,
-    accountability_focus,
 )
+from akimsim.agents.behaviour.accountability import focus_of
 from akimsim.agents.behaviour.entry import shortlist_entry
 from akimsim.agents.councils import council_size, draw_deputies
+from akimsim.agents.offices import Offices
 from akimsim.agents.officials import appointer_utility
 from akimsim.agents.pool import CandidatePool, Incumbents, rank_within
 from akimsim.config import (
@@ -166,17 +166,21 @@ class AkimModel(mesa.Model):
                                                         int(term_end[unit]))
 
     def _build_offices(self, term_end: np.ndarray) -> None:
-        """The first office holders, appointed top down without a recorded contest (one
-        batch per tier, so each tier's appointers are already in office)."""
-        terr = self.territory
-        self.akim_of: list[Akim] = [None] * terr.n_units  # type: ignore[list-item]
-        year = self.cfg.start_year - 1
+        """Every unit's office (arrays, with one Akim agent per unit as a view) and the
+        first office holders, appointed top down without a recorded contest (one batch
+        per tier, so each tier's appointers are already in office)."""
+        terr, cfg = self.territory, self.cfg
+        self.offices = Offices(terr.n_units, cfg.end_year - cfg.start_year + 2)
+        weights = cfg.behaviour.appointers
+        self.akim_of: list[Akim] = [
+            (RegionalAkim if terr.tier[u] == Tier.region.code else Akim)(self, self.offices, u,
+                                                                         weights)
+            for u in range(terr.n_units)]
+        year = cfg.start_year - 1
         for tier in TIERS:
             units = terr.units_of(tier).astype(np.int64)
-            akims = self._appoint(year, units, RegimeName(self.cfg.regimes.initial),
-                                  term_end[units], acting=False)
-            for u, akim in zip(units.tolist(), akims, strict=True):
-                self.akim_of[u] = akim
+            self._appoint(year, units, RegimeName(cfg.regimes.initial), term_end[units],
+                          acting=False)
 
     def _build_voter_views(self) -> None:
         """Voter agents (views onto the arrays) and their last choices, for small models."""
@@ -235,25 +239,21 @@ class AkimModel(mesa.Model):
             self.cfg.behaviour.voters.party_pull)
         return Maslikhat(self, unit, size, rules, xy, party, term_end)
 
-    def _focus(self, regime: RegimeName, party: int) -> float:
+    def _focus(self, regime: RegimeName | np.ndarray, party: np.ndarray) -> np.ndarray:
+        """The focus of akims selected by ``regime`` (a name or codes) with ``party``."""
         b = self.cfg.behaviour
-        return accountability_focus(regime, party, self.dominant, b.appointers,
-                                    b.voters.record_weight, b.voters.admin_support)
-
-    def _make_akim(self, unit: int, cand: Person, year: int, regime: RegimeName,
-                   term_end: int, acting: bool) -> Akim:
-        cls = RegionalAkim if self.tier_of(unit) == Tier.region else Akim
-        return cls(self, unit, cand, year, regime, term_end, self._focus(regime, cand.party),
-                   self.cfg.behaviour.appointers, acting=acting)
+        codes = regime.code if isinstance(regime, RegimeName) else regime
+        return focus_of(np.broadcast_to(codes, np.shape(party)), party, self.dominant,
+                        b.appointers, b.voters.record_weight, b.voters.admin_support)
 
     def _appointer_party(self, units: np.ndarray) -> np.ndarray:
         """The party of each unit's appointer (the President's for regions; int64)."""
-        parent = self.territory.parent[units].tolist()
-        return np.array([self.president.party if p < 0 else self.akim_of[p].party
-                         for p in parent], dtype=np.int64)
+        parent = self.territory.parent[units]
+        return np.where(parent < 0, self.president.party,
+                        self.offices.party[np.maximum(parent, 0)]).astype(np.int64)
 
     def _appoint(self, year: int, units: np.ndarray, regime: RegimeName,
-                 term_end: np.ndarray, acting: bool) -> list[Akim]:
+                 term_end: np.ndarray, acting: bool) -> None:
         """Each unit's appointer picks an akim from a fresh shortlist, for a batch of
         units at once (the first office holders, and acting akims after a failed
         contest: ``acting`` keys the draws apart, sub-key 1)."""
@@ -268,9 +268,8 @@ class AkimModel(mesa.Model):
         utility = appointer_utility(b.appointers, pool.loyalty, pool.competence + pool.record,
                                     pool.party, self._appointer_party(units)[post], noise)
         first = rank_within(utility, pool.start)[pool.start[:-1]]
-        return [self._make_akim(u, pool.person(int(r)), year, regime, int(end), acting=acting)
-                for u, r, end in zip(units.tolist(), first.tolist(), term_end.tolist(),
-                                     strict=True)]
+        self.offices.seat(units, pool, first, year, regime.code, term_end,
+                          self._focus(regime, pool.party[first]), acting)
 
     # ------------------------------------------------------------------ phases
 
@@ -304,11 +303,10 @@ class AkimModel(mesa.Model):
             switching = np.sort(rng.choice(switching, size=step.units, replace=False))
         self.unit_regime[switching] = code
         if step.immediate and year >= self.cfg.start_year:
-            for u in switching:
-                akim = self.akim_of[int(u)]
-                if akim.term_end > year:
-                    akim.term_end = year
-                    self.pending_kind[int(u)] = ContestKind.reform
+            ending = switching[self.offices.term_end[switching] > year]
+            self.offices.term_end[ending] = year
+            for u in ending.tolist():
+                self.pending_kind[u] = ContestKind.reform
 
     def apply_reforms(self, year: int) -> None:
         """Switch regimes per the reform schedule (steps dated ``year``)."""
@@ -323,14 +321,10 @@ class AkimModel(mesa.Model):
         n = self.territory.n_units
         shocks = rng.normal(scale=a.performance_noise, size=n)
         loyalty_shocks = rng.normal(scale=a.performance_noise, size=n)
-        self.year_performance = np.zeros(n)
-        self.year_loyalty = np.zeros(n)
-        for u, akim in enumerate(self.akim_of):  # per office, not per voter
-            perf, loyalty = akim.govern(a.effort_gain, a.loyalty_gain, float(shocks[u]),
-                                        float(loyalty_shocks[u]))
-            akim.remember(perf, loyalty)
-            self.year_performance[u] = perf
-            self.year_loyalty[u] = loyalty
+        o = self.offices
+        self.year_performance = o.competence + a.effort_gain * o.focus + shocks
+        self.year_loyalty = o.loyalty + a.loyalty_gain * (1.0 - o.focus) + loyalty_shocks
+        o.remember(self.year_performance, self.year_loyalty)
 
     def dismiss(self, year: int) -> None:
         """Appointers may dismiss the akims they appointed (and acting ones) mid-term."""
@@ -342,16 +336,18 @@ class AkimModel(mesa.Model):
         noise = rng.standard_normal(n)
         draw = rng.random(n)
         years = self.cfg.behaviour.akims.term_years
-        for u, akim in enumerate(self.akim_of):
-            if self.regime_of(u) != RegimeName.appointment or akim.term_end <= year:
-                continue
-            if akim.regime != RegimeName.appointment and not akim.acting:
-                continue
-            rating = self.appointer_of(u).evaluation(akim.mean_loyalty(years), akim.record(years),
-                                                     akim.party, float(noise[u]))
-            if rating < ap.dismissal_threshold and draw[u] < ap.dismissal_rate:
-                akim.term_end = year
-                self.pending_kind[u] = ContestKind.dismissal
+        o, appointed = self.offices, RegimeName.appointment.code
+        units = np.flatnonzero((self.unit_regime == appointed) & (o.term_end > year)
+                               & ((o.regime == appointed) | o.acting))
+        party = o.party[units]
+        same = ((party == self._appointer_party(units)) & (party >= 0)).astype(np.float64)
+        rating = (ap.loyalty_weight * o.mean_loyalty(units, years)
+                  + ap.competence_weight * o.record(units, years)
+                  + ap.party_weight * same + ap.noise * noise[units])
+        out = units[(rating < ap.dismissal_threshold) & (draw[units] < ap.dismissal_rate)]
+        o.term_end[out] = year
+        for u in out.tolist():
+            self.pending_kind[u] = ContestKind.dismissal
 
     def elect_maslikhats(self, year: int) -> None:
         """Renew councils whose five-year term ends this year."""
@@ -364,7 +360,7 @@ class AkimModel(mesa.Model):
     def select_akims(self, year: int) -> None:
         """Fill every post whose term ended: tier by tier, regime by regime."""
         terr = self.territory
-        ends = np.array([a.term_end for a in self.akim_of])
+        ends = self.offices.term_end
         for tier in TIERS:
             units = terr.units_of(tier)
             due = units[ends[units] <= year]
@@ -378,23 +374,17 @@ class AkimModel(mesa.Model):
         stand again."""
         b = self.cfg.behaviour
         ulist = units.tolist()
-        kinds = tuple(self.pending_kind.pop(u, ContestKind.regular) for u in ulist)
-        akims = [self.akim_of[u] for u in ulist]
+        pending = self.pending_kind
+        kinds = tuple(pending.pop(u, ContestKind.regular) for u in ulist) if pending else (
+            (ContestKind.regular,) * len(ulist))
+        o = self.offices
         limit = b.akims.term_limit if tier in self.term_limited else 0
-        term = b.akims.term_years
-        eligible = np.array([k != ContestKind.dismissal and not (
-            limit and a.consecutive_terms >= limit) for k, a in zip(kinds, akims, strict=True)],
-            dtype=bool)
-        traits = [a.traits for a in akims]
+        dismissed = np.array([k == ContestKind.dismissal for k in kinds], dtype=bool)
+        eligible = ~dismissed & ~((limit > 0) & (o.consecutive_terms[units] >= limit))
         incumbents = Incumbents(
-            eligible=eligible,
-            person_id=np.array([a.person_id for a in akims], dtype=np.int64),
-            x=np.array([t.x for t in traits], dtype=np.float64),
-            y=np.array([t.y for t in traits], dtype=np.float64),
-            competence=np.array([t.competence for t in traits], dtype=np.float64),
-            loyalty=np.array([t.loyalty for t in traits], dtype=np.float64),
-            party=np.array([t.party for t in traits], dtype=np.int64),
-            record=np.array([a.record(term) for a in akims], dtype=np.float64))
+            eligible=eligible, person_id=o.person_id[units], x=o.x[units], y=o.y[units],
+            competence=o.competence[units], loyalty=o.loyalty[units], party=o.party[units],
+            record=o.record(units, b.akims.term_years))
         below: tuple[tuple[Maslikhat, ...], ...] = ((),) * len(ulist)
         if b.candidates.council_signature_threshold > 0:
             below = tuple(tuple(self.councils_for(u, RegimeName.appointment)) for u in ulist)
@@ -444,63 +434,58 @@ class AkimModel(mesa.Model):
     def _install(self, contests: Contests, vac: Vacancies, selection: Selection) -> None:
         """Put each winner in office, or handle a failed contest by the rule's policy
         (acting akims appointed as one batch)."""
-        year, pool = contests.year, contests.pool
+        year, pool, units = contests.year, contests.pool, contests.units
         term = self.cfg.behaviour.akims.term_years
         regime = RegimeName(contests.regime)
         rule = self.cfg.rule
+        winners = selection.winners
+        won = winners >= 0
+        again = won.copy()
+        again[won] = pool.incumbent[winners[won]]
+        new = won & ~again
+        o = self.offices
+        o.renew(units[again], year + term, regime.code, self._focus(regime, o.party[units[again]]))
+        rows = winners[new]
+        o.seat(units[new], pool, rows, year, regime.code, year + term,
+               self._focus(regime, pool.party[rows]), acting=False)
         failed: list[tuple[int, bool]] = []
-        for j, (out, row) in enumerate(zip(selection.outcomes, selection.winners.tolist(),
-                                           strict=True)):
-            unit = int(contests.units[j])
-            old = self.akim_of[unit]
-            if row >= 0:
-                if pool.incumbent[row]:
-                    old.term_end = year + term
-                    old.consecutive_terms += 1
-                    old.regime = regime
-                    old.acting = False
-                    old.focus = self._focus(regime, old.party)
-                else:
-                    self.akim_of[unit] = self._make_akim(unit, pool.person(row), year, regime,
-                                                         year + term, acting=False)
-                    old.remove()
-            else:
+        for j, out in enumerate(selection.outcomes):
+            if not won[j]:
                 if out.status == Status.against_all:
                     rerun = rule.against_all_wins == AgainstAllPolicy.rerun
                 elif out.status == Status.consent_refused:
                     rerun = True
                 else:
                     rerun = rule.no_candidates == NoCandidatePolicy.rerun
-                failed.append((unit, rerun))
+                failed.append((int(units[j]), rerun))
             self.run_record.add_contest(out, float(vac.incumbents.record[j]), vac.median[j])
         if failed:
-            units = np.array([u for u, _ in failed], dtype=np.int64)
+            lost = np.array([u for u, _ in failed], dtype=np.int64)
             ends = np.array([year + 1 if rerun else year + term for _, rerun in failed])
-            acting = self._appoint(year, units, RegimeName.appointment, ends, acting=True)
-            for (unit, rerun), akim in zip(failed, acting, strict=True):
-                self.akim_of[unit].remove()
-                self.akim_of[unit] = akim
+            self._appoint(year, lost, RegimeName.appointment, ends, acting=True)
+            for unit, rerun in failed:
                 if rerun:
                     self.pending_kind[unit] = ContestKind.rerun
 
     def record(self, year: int) -> None:
         """Record every office holder at the year's end (one row per unit), with the
         performance and loyalty the unit's office produced during the year."""
-        akims = self.akim_of
+        o = self.offices
+        n = o.n
         columns: dict[str, Any] = {
-            "year": np.full(len(akims), year, dtype=np.int64),
-            "unit": np.arange(len(akims), dtype=np.int64),
+            "year": np.full(n, year, dtype=np.int64),
+            "unit": np.arange(n, dtype=np.int64),
             "tier_code": self.territory.tier.astype(np.int64),
             "unit_regime": REGIME_VALUES[self.unit_regime].tolist(),
-            "selected_by": [a.regime.value for a in akims],
-            "acting": [a.acting for a in akims],
-            "person_id": [a.person_id for a in akims],
-            "party": [a.party for a in akims],
-            "competence": [a.competence for a in akims],
-            "focus": [a.focus for a in akims],
+            "selected_by": REGIME_VALUES[o.regime].tolist(),
+            "acting": o.acting.tolist(),
+            "person_id": o.person_id.tolist(),
+            "party": o.party.tolist(),
+            "competence": o.competence.tolist(),
+            "focus": o.focus.tolist(),
             "performance": self.year_performance.copy(),
             "loyalty_shown": self.year_loyalty.copy(),
-            "tenure": [a.tenure for a in akims],
+            "tenure": o.tenure.tolist(),
         }
         self.run_record.add_offices(columns)
 

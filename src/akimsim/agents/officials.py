@@ -10,8 +10,9 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
-from akimsim.agents.people import Person
-from akimsim.config import AppointerBehaviour, RegimeName
+from akimsim.agents.offices import Offices
+from akimsim.agents.people import NOMINATIONS, Person, Traits
+from akimsim.config import AppointerBehaviour, Nomination, RegimeName
 
 
 def appointer_utility(weights: AppointerBehaviour, loyalty: np.ndarray, merit: np.ndarray,
@@ -65,62 +66,87 @@ class President(mesa.Agent, Appointer):
 
 
 class Akim(mesa.Agent, Appointer):
-    """The office holder of one unit.
+    """The akim of one unit: a view onto the unit's row of the model's
+    :class:`~akimsim.agents.offices.Offices` (the arrays are the state).
 
-    ``focus`` in [0, 1] is the share of effort spent on what voters see (services);
-    the rest goes to what the appointer sees (loyalty). It follows whom the akim
-    answers to: see :func:`accountability_focus`.
+    The model keeps one Akim agent per unit for the whole run; when the office changes
+    hands the row holds the new person (``person_id``, ``traits``, ``since``). ``focus``
+    in [0, 1] is the share of effort spent on what voters see (services); the rest goes
+    to what the appointer sees (loyalty). It follows whom the akim answers to: see
+    :func:`accountability_focus`.
     """
 
-    def __init__(self, model: mesa.Model, unit: int, candidate: Person, year: int,
-                 regime: RegimeName, term_end: int, focus: float,
-                 weights: AppointerBehaviour, acting: bool = False,
-                 consecutive_terms: int = 1) -> None:
+    def __init__(self, model: mesa.Model, offices: Offices, unit: int,
+                 weights: AppointerBehaviour) -> None:
         super().__init__(model)
-        self.unit = unit
-        self.person_id = candidate.candidate_id
-        self.traits = candidate.traits
-        self.party = candidate.party
-        self.nomination = candidate.nomination
-        self.since = year
-        self.regime = RegimeName(regime)
-        self.term_end = term_end
-        self.focus = focus
+        self.offices = offices
+        self.unit = int(unit)
         self.weights = weights
-        self.acting = acting
-        self.consecutive_terms = consecutive_terms
-        self.performance: list[float] = []
-        self.loyalty_shown: list[float] = []
+
+    @property
+    def person_id(self) -> int:
+        return int(self.offices.person_id[self.unit])
+
+    @property
+    def traits(self) -> Traits:
+        return self.offices.traits(self.unit)
+
+    @property
+    def party(self) -> int:  # type: ignore[override]
+        return int(self.offices.party[self.unit])
+
+    @property
+    def nomination(self) -> Nomination:
+        return NOMINATIONS[int(self.offices.nomination[self.unit])]
+
+    @property
+    def since(self) -> int:
+        return int(self.offices.since[self.unit])
+
+    @property
+    def regime(self) -> RegimeName:
+        return RegimeName.from_code(int(self.offices.regime[self.unit]))
+
+    @property
+    def term_end(self) -> int:
+        return int(self.offices.term_end[self.unit])
+
+    @property
+    def focus(self) -> float:
+        return float(self.offices.focus[self.unit])
+
+    @property
+    def acting(self) -> bool:
+        return bool(self.offices.acting[self.unit])
+
+    @property
+    def consecutive_terms(self) -> int:
+        return int(self.offices.consecutive_terms[self.unit])
 
     @property
     def competence(self) -> float:
-        return self.traits.competence
+        return float(self.offices.competence[self.unit])
 
     @property
     def tenure(self) -> int:
         """Years in office so far."""
-        return len(self.performance)
+        return int(self.offices.tenure[self.unit])
 
-    def govern(self, effort_gain: float, loyalty_gain: float, shock: float,
-               loyalty_shock: float) -> tuple[float, float]:
-        """One year in office: returns (performance signal, loyalty shown)."""
-        performance = self.traits.competence + effort_gain * self.focus + shock
-        loyalty = self.traits.loyalty + loyalty_gain * (1.0 - self.focus) + loyalty_shock
-        return performance, loyalty
+    @property
+    def performance(self) -> list[float]:
+        """The performance signal of every year in office, oldest first."""
+        return self.offices.performance[self.unit, : self.tenure].tolist()
 
-    def remember(self, performance: float, loyalty: float) -> None:
-        """Keep the year's record (the model calls this after recording it)."""
-        self.performance.append(performance)
-        self.loyalty_shown.append(loyalty)
+    @property
+    def loyalty_shown(self) -> list[float]:
+        return self.offices.loyalty_shown[self.unit, : self.tenure].tolist()
 
     def record(self, years: int) -> float:
-        """Mean performance over the last ``years`` years (0 if none; summed in order)."""
-        recent = self.performance[-years:]
-        return sum(recent) / len(recent) if recent else 0.0
+        """Mean performance over the last ``years`` years (0 if none)."""
+        return float(self.offices.record(np.array([self.unit]), years)[0])
 
     def mean_loyalty(self, years: int) -> float:
-        recent = self.loyalty_shown[-years:]
-        return sum(recent) / len(recent) if recent else self.traits.loyalty
+        return float(self.offices.mean_loyalty(np.array([self.unit]), years)[0])
 
 
 class RegionalAkim(Akim):

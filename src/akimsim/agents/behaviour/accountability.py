@@ -6,6 +6,8 @@ selection, with the weights of the config.
 
 from __future__ import annotations
 
+import numpy as np
+
 from akimsim.config import AppointerBehaviour, RegimeName
 
 
@@ -27,3 +29,17 @@ def accountability_focus(regime: RegimeName, party: int, dominant: int,
         return 1.0 if total <= 0 else record_weight / total
     total = appointers.competence_weight + appointers.loyalty_weight
     return 0.5 if total <= 0 else appointers.competence_weight / total
+
+
+def focus_of(regime: np.ndarray, party: np.ndarray, dominant: int,
+             appointers: AppointerBehaviour, record_weight: float, admin_support: float
+             ) -> np.ndarray:
+    """:func:`accountability_focus` over arrays of regime codes and parties (float64)."""
+    direct = np.asarray(regime) == RegimeName.direct.code
+    owes = (np.asarray(party) == dominant) & (np.asarray(party) >= 0)
+    f = {(r, d): accountability_focus(r, dominant if d else -1, dominant, appointers,
+                                      record_weight, admin_support)
+         for r in (RegimeName.direct, RegimeName.appointment) for d in (True, False)}
+    return np.where(direct, np.where(owes, f[RegimeName.direct, True],
+                                     f[RegimeName.direct, False]),
+                    f[RegimeName.appointment, False])
