@@ -40,9 +40,11 @@ MAY_IMPORT: dict[str, set[str]] = {
               "metrics", "streams"},
     "io": set(),
     "runner": {"config", "io", "metrics", "model", "analysis"},
+    "replicas": {"config", "model", "world", "kernels"},
     "analysis": {"analysis", "config"},
     "edge": {"edge", "config", "kernels", "world", "agents", "elections", "regimes",
-             "records", "metrics", "model", "runner", "io", "streams", "analysis", "__init__"},
+             "records", "metrics", "model", "runner", "io", "streams", "analysis", "__init__",
+             "replicas"},
     "__init__": {"config", "model"},
     "__main__": {"edge"},
 }

@@ -166,8 +166,9 @@ def set_threads(n: int | None) -> int:
     import numba
 
     if n is not None:
-        ceiling = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-        numba.set_num_threads(max(1, min(int(n), ceiling)))
+        from akimsim.kernels._jit import set_threads as set_kernel_threads
+
+        set_kernel_threads(n)
     return int(numba.get_num_threads())
 
 

@@ -25,3 +25,12 @@ def balanced() -> AbstractContextManager[None]:
     take the next unit when it is free. Results do not depend on it.
     """
     return numba.parallel_chunksize(1)
+
+
+def set_threads(n: int) -> int:
+    """Run the kernels on ``n`` threads (clipped to 1 .. the Numba ceiling); returns the
+    number set. Results do not depend on it."""
+    ceiling = int(numba.config.NUMBA_NUM_THREADS)
+    threads = max(1, min(int(n), ceiling))
+    numba.set_num_threads(threads)
+    return threads

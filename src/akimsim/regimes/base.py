@@ -14,6 +14,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -103,6 +105,14 @@ class Contests:
     def n(self) -> int:
         return int(self.units.shape[0])
 
+    @cached_property
+    def columns(self) -> tuple[list[Any], ...]:
+        """The pool's ids, parties, platforms, nominations and incumbent flags as Python
+        lists, made once per batch for the outcome records."""
+        p = self.pool
+        return (p.person_id.tolist(), p.party.tolist(), p.x.tolist(), p.y.tolist(),
+                list(p.nominations(np.arange(p.size))), p.incumbent.tolist())
+
     def ranked(self, weights: AppointerBehaviour) -> np.ndarray:
         """Every post's candidates in the appointer's order, post after post (rows of the
         pool, int64[K]): :func:`~akimsim.agents.officials.appointer_utility` with the
@@ -182,6 +192,12 @@ class Selection:
     choices: np.ndarray | None = None
 
 
+def _ints(values: Sequence[int] | np.ndarray) -> tuple[int, ...]:
+    if isinstance(values, np.ndarray):
+        return tuple(values.astype(np.int64, copy=False).tolist())
+    return tuple(int(v) for v in values)
+
+
 def outcome(contests: Contests, j: int, *, rule: RuleName | SelectionMethod, status: Status,
             rows: np.ndarray, votes: Sequence[int] | np.ndarray, winner: int,
             electorate: int = 0, ballots: int = 0, against_all: int = 0,
@@ -190,8 +206,14 @@ def outcome(contests: Contests, j: int, *, rule: RuleName | SelectionMethod, sta
             first_preferences: Sequence[int] | np.ndarray = ()) -> ContestOutcome:
     """The outcome record of contest ``j`` of a batch; ``rows`` are the pool rows of the
     candidates the outcome lists, in order (``winner`` is a place in ``rows``)."""
-    pool = contests.pool
-    inc = np.flatnonzero(pool.incumbent[rows])
+    ids, party, x, y, nomination, incumbent = contests.columns
+    picked = np.asarray(rows).tolist()
+    if picked and picked[-1] - picked[0] + 1 == len(picked) and picked == sorted(picked):
+        take = slice(picked[0], picked[-1] + 1)  # the usual case: a post's whole list
+        cols = [c[take] for c in (ids, party, x, y, nomination, incumbent)]
+    else:
+        cols = [[c[r] for r in picked] for c in (ids, party, x, y, nomination, incumbent)]
+    inc = cols[5]
     return ContestOutcome(
         year=contests.year,
         unit=int(contests.units[j]),
@@ -200,22 +222,21 @@ def outcome(contests: Contests, j: int, *, rule: RuleName | SelectionMethod, sta
         rule=rule,
         kind=ContestKind(contests.kinds[j]),
         status=Status(status),
-        candidate_ids=tuple(pool.person_id[rows].tolist()),
-        candidate_parties=tuple(pool.party[rows].tolist()),
-        candidate_nominations=pool.nominations(rows),
-        candidate_xy=tuple(zip(pool.x[rows].tolist(), pool.y[rows].tolist(), strict=True)),
-        incumbent_slot=int(inc[0]) if inc.shape[0] else -1,
-        nominated=int(pool.nominated[j]),
+        candidate_ids=tuple(cols[0]),
+        candidate_parties=tuple(cols[1]),
+        candidate_nominations=tuple(cols[4]),
+        candidate_xy=tuple(zip(cols[2], cols[3], strict=True)),
+        incumbent_slot=inc.index(True) if True in inc else -1,
+        nominated=int(contests.pool.nominated[j]),
         electorate=int(electorate),
         ballots=int(ballots),
-        votes=tuple(np.asarray(votes, dtype=np.int64).tolist()),
+        votes=_ints(votes),
         against_all=int(against_all),
-        first_round=None if first_round is None
-        else tuple(np.asarray(first_round, dtype=np.int64).tolist()),
+        first_round=None if first_round is None else _ints(first_round),
         rounds=int(rounds),
         winner=int(winner),
         ties=tuple(ties),
-        first_preferences=tuple(np.asarray(first_preferences, dtype=np.int64).tolist()),
+        first_preferences=_ints(first_preferences),
     )
 
 

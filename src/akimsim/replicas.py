@@ -1,0 +1,131 @@
+"""Many runs on one territory in one process (or one per core): seeds or parameter sets.
+
+Calibration, sensitivity analysis and paired experiments need thousands of runs that
+differ only in the seed or in behavioural parameters. :func:`run_replicas` builds the
+territory once, keeps the compiled kernels warm, and runs every configuration on it,
+serially or on ``workers`` processes (each builds the territory once and runs its share).
+Each run returns what ``measure`` makes of the finished model (by default its summary
+table); the results come back in the order of the configurations and are identical
+whatever the number of workers, since every run draws only from its own seed.
+
+From Python::
+
+    from akimsim import RunConfig, kazakhstan_reform
+    from akimsim.config import TerritoryConfig
+    from akimsim.replicas import run_replicas, seeds_of
+
+    base = RunConfig(territory=TerritoryConfig(scale=0.1), regimes=kazakhstan_reform())
+    summaries = run_replicas(seeds_of(base, range(20)), workers=2)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from akimsim.config import RunConfig, TerritoryConfig
+from akimsim.model import AkimModel
+from akimsim.world import Territory, build_territory
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+T = TypeVar("T")
+
+
+def summary_of(model: AkimModel) -> pd.DataFrame:
+    """The default measure: the run's yearly summary table."""
+    return model.summary_table()
+
+
+def seeds_of(cfg: RunConfig, seeds: Iterable[int]) -> list[RunConfig]:
+    """``cfg`` once per seed (the configurations of a seed replication)."""
+    return [replace(cfg, seed=int(s)) for s in seeds]
+
+
+def run_one(cfg: RunConfig, territory: Territory,
+            measure: Callable[[AkimModel], T] = summary_of) -> T:  # type: ignore[assignment]
+    """One run of ``cfg`` on a ready ``territory``; the model is released afterwards."""
+    quiet = replace(cfg, output=replace(cfg.output, progress=False))
+    model = AkimModel(quiet, territory=territory).run()
+    try:
+        return measure(model)
+    finally:
+        model.release()
+
+
+# per worker process: the territory, built once by the initializer
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(territory_cfg: TerritoryConfig, threads: int | None) -> None:
+    if threads is not None:
+        from akimsim.kernels._jit import set_threads
+
+        set_threads(threads)
+    _WORKER["territory"] = build_territory(territory_cfg)
+
+
+def _run_in_worker(args: tuple[int, RunConfig, Callable[[AkimModel], Any]]) -> tuple[int, Any]:
+    index, cfg, measure = args
+    return index, run_one(cfg, _WORKER["territory"], measure)
+
+
+def run_replicas(configs: Sequence[RunConfig],
+                 measure: Callable[[AkimModel], T] = summary_of,  # type: ignore[assignment]
+                 *, workers: int = 1, threads: int | None = None, progress: bool = False,
+                 territory: Territory | None = None) -> list[T]:
+    """Run every configuration on one territory; ``measure(model)`` of each, in order.
+
+    All configurations must share their ``territory`` section (it is built once, or
+    ``territory`` is used as given). ``workers`` > 1 runs them on that many processes
+    (spawned, each building the territory once; ``measure`` must then be a module-level
+    function); ``threads`` sets the Numba threads of each (default: the cores divided
+    among the workers). Results do not depend on ``workers`` or ``threads``.
+    """
+    configs = list(configs)
+    if not configs:
+        return []
+    first = configs[0].territory
+    for i, cfg in enumerate(configs):
+        if cfg.territory != first:
+            raise ValueError(f"run_replicas: configuration {i} has another territory "
+                             f"({cfg.territory}) than configuration 0 ({first}); replicas "
+                             f"share one territory")
+    if workers < 1:
+        raise ValueError(f"run_replicas: workers must be at least 1, got {workers}")
+    bar = _progress(len(configs)) if progress else None
+    try:
+        if workers == 1 or len(configs) == 1:
+            terr = territory if territory is not None else build_territory(first)
+            out = []
+            for cfg in configs:
+                out.append(run_one(cfg, terr, measure))
+                if bar is not None:
+                    bar.update(1)
+            return out
+        if threads is None:
+            threads = max(1, (os.cpu_count() or 1) // workers)
+        results: dict[int, T] = {}
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(configs)), mp_context=context,
+                                 initializer=_start_worker, initargs=(first, threads)) as pool:
+            jobs = [(i, cfg, measure) for i, cfg in enumerate(configs)]
+            for index, value in pool.map(_run_in_worker, jobs):
+                results[index] = value
+                if bar is not None:
+                    bar.update(1)
+        return [results[i] for i in range(len(configs))]
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _progress(total: int) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="akimsim replicas", unit="run")

@@ -1,0 +1,54 @@
+"""The replica API: many runs on one territory, serially or on several processes, with
+the same results as separate runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from akimsim import AkimModel, toy_config
+from akimsim.replicas import run_replicas, seeds_of
+
+
+def contests_of(model: AkimModel) -> pd.DataFrame:
+    return model.contest_table()
+
+
+def base():
+    cfg = toy_config(0)
+    cfg.output.progress = False
+    return cfg
+
+
+def test_replicas_equal_separate_runs():
+    configs = seeds_of(base(), [3, 4, 5])
+    got = run_replicas(configs)
+    for cfg, summary in zip(configs, got, strict=True):
+        pd.testing.assert_frame_equal(summary, AkimModel(cfg).run().summary_table())
+    # parameter sets as well as seeds, with another measure
+    strict = replace(configs[0], behaviour=replace(
+        configs[0].behaviour, voters=replace(configs[0].behaviour.voters, admin_support=0.0)))
+    a, b = run_replicas([configs[0], strict], contests_of)
+    pd.testing.assert_frame_equal(a, AkimModel(configs[0]).run().contest_table())
+    pd.testing.assert_frame_equal(b, AkimModel(strict).run().contest_table())
+
+
+def test_replicas_refuse_mixed_territories_and_bad_workers():
+    one = base()
+    other = replace(one, territory=replace(one.territory, villages_per_district=2))
+    with pytest.raises(ValueError, match="another territory"):
+        run_replicas([one, other])
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        run_replicas([one], workers=0)
+    assert run_replicas([]) == []
+
+
+@pytest.mark.process
+def test_workers_and_threads_change_nothing():
+    configs = seeds_of(base(), range(4))
+    serial = run_replicas(configs, contests_of)
+    parallel = run_replicas(configs, contests_of, workers=2, threads=1)
+    for a, b in zip(serial, parallel, strict=True):
+        pd.testing.assert_frame_equal(a, b)
