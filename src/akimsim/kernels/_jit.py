@@ -30,7 +30,7 @@ def balanced() -> AbstractContextManager[None]:
 def set_threads(n: int) -> int:
     """Run the kernels on ``n`` threads (clipped to 1 .. the Numba ceiling); returns the
     number set. Results do not depend on it."""
-    ceiling = int(numba.config.NUMBA_NUM_THREADS)
+    ceiling = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
     threads = max(1, min(int(n), ceiling))
     numba.set_num_threads(threads)
     return threads
