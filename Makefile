@@ -59,10 +59,13 @@ dashboard: install
 test-slow: install
 	$(BIN)/python -m pytest -m slow
 
-## kernel benchmarks at national scale (12 M voters); writes benchmarks/results/kernels.json
-## and docs/performance.md. Not part of `make test`.
+## benchmarks: kernels at national scale (12 M voters) and the whole model (timeline,
+## scaling to 60 M voters, commands, start-up, replicas, a Mesa-idiomatic twin); writes
+## benchmarks/results/{kernels,timeline}.json and docs/performance.md. Not part of
+## `make test`.
 bench: install
 	$(BIN)/python benchmarks/bench_kernels.py --out benchmarks/results/kernels.json
+	$(BIN)/python benchmarks/bench_timeline.py --out benchmarks/results/timeline.json
 	$(BIN)/python benchmarks/render_performance.py
 
 ## the same contest in pref_voting and VoteKit (their own .venv-peers) against akimsim

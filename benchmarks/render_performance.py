@@ -4,7 +4,9 @@
         [--peers benchmarks/results/peers.json] [--ours-vs-peers
         benchmarks/results/ours_vs_peers.json] [--out docs/performance.md]
 
-Reads ``kernels.json`` (written by ``bench_kernels.py``) and, when present, the peer
+Reads ``kernels.json`` (written by ``bench_kernels.py``), ``timeline.json`` (written by
+``bench_timeline.py``: the whole model, rendered by ``render_timeline.py``) and, when
+present, the peer
 comparison (``peers.json`` from ``peers/bench_peers.py`` and ``ours_vs_peers.json``
 from ``peers/bench_ours.py``). The reasons for missed targets are written by hand
 between the ``reasons`` markers; a re-render keeps whatever is there.
@@ -17,6 +19,8 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+
+import render_timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -286,7 +290,8 @@ def reasons_block(old_text: str | None, missed: list[str]) -> str:
     return f"{START}\n{body}\n{END}"
 
 
-def render(k: dict[str, Any], peers: Any, ovp: Any, old_text: str | None) -> str:
+def render(k: dict[str, Any], peers: Any, ovp: Any, old_text: str | None,
+           timeline: Any = None) -> str:
     targets, missed = targets_section(k, ovp)
     cmd = k.get("command", "python benchmarks/bench_kernels.py").strip()
     quick = k["setup"].get("quick")
@@ -307,7 +312,8 @@ def render(k: dict[str, Any], peers: Any, ovp: Any, old_text: str | None) -> str
         source_note(k),
         f"```bash\nmake install\n.venv/bin/{cmd}\n"
         ".venv/bin/python benchmarks/render_performance.py\n```",
-        "## Targets",
+        render_timeline.section(timeline, old_text, ROOT / "docs" / "scaling.png"),
+        "## Kernel targets",
         targets,
         "## Kernels",
         "Median, min–max and first call (compile + run) over the repeats; speed-up = the "
@@ -341,13 +347,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kernels", type=Path, default=RESULTS / "kernels.json")
     ap.add_argument("--peers", type=Path, default=RESULTS / "peers.json")
     ap.add_argument("--ours-vs-peers", type=Path, default=RESULTS / "ours_vs_peers.json")
+    ap.add_argument("--timeline", type=Path, default=RESULTS / "timeline.json")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     args = ap.parse_args(argv)
     k = load(args.kernels)
     if k is None:
         raise SystemExit(f"{args.kernels} not found; run benchmarks/bench_kernels.py first")
     old = args.out.read_text() if args.out.is_file() else None
-    text = render(k, load(args.peers), load(args.ours_vs_peers), old)
+    text = render(k, load(args.peers), load(args.ours_vs_peers), old, load(args.timeline))
     text = re.sub(r"\n{3,}", "\n\n", text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)

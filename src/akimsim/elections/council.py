@@ -100,41 +100,43 @@ def council_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, key: np.ui
     return CouncilResult(int(finalists[int(np.argmax(second))]), final, first, 2, cut_ties)
 
 
-def council_votes(blocs: Sequence[DeputyBloc], xy: Sequence[np.ndarray],
-                  party: Sequence[np.ndarray], keys: np.ndarray, lots: np.ndarray,
-                  second_round: bool) -> list[CouncilResult]:
+def council_votes(blocs: Sequence[DeputyBloc], xy: np.ndarray, party: np.ndarray,
+                  start: np.ndarray, keys: np.ndarray, lots: np.ndarray, second_round: bool
+                  ) -> list[CouncilResult]:
     """:func:`council_vote` for a batch of councils at once: contest ``j``'s council
-    ``blocs[j]`` votes on candidates ``xy[j]``/``party[j]`` with keys ``keys[j]`` and
-    ``lots[j]``.
+    ``blocs[j]`` votes on the candidates in rows ``start[j]:start[j + 1]`` of ``xy``
+    (float64[M, 2]) and ``party`` (int64[M]), with keys ``keys[j]`` and ``lots[j]``.
 
-    The first round of every council is one array computation (the same draws as
-    :func:`council_vote`); a council whose first round gives nobody a majority of all
-    deputies (a second round or a lot follows) is decided by :func:`council_vote`, so
-    both give identical results (``tests/test_batches.py`` checks it).
+    Every council's first round, and the second round of a two-candidate council whose
+    first round was tied, are array computations over the whole batch (the same draws
+    as :func:`council_vote`); any other council without a first-round majority is
+    decided by :func:`council_vote`. Both give identical results
+    (``tests/test_batches.py`` checks it).
     """
     c = len(blocs)
     if c == 0:
         return []
-    k = np.array([p.shape[0] for p in party], dtype=np.int64)
+    rules = blocs[0].rules
+    if any(b.rules != rules for b in blocs):
+        raise ValueError("council_votes: every council of a batch must share its rules")
+    k = np.diff(start).astype(np.int64)
     d = np.array([b.size for b in blocs], dtype=np.int64)
-    width = int(k.max())
+    width = max(int(k.max()), 1)
     contest = np.repeat(np.arange(c), d)
     deputy = np.arange(int(d.sum()), dtype=np.int64) - np.repeat(np.cumsum(d) - d, d)
     dep_xy = np.concatenate([b.xy for b in blocs]) if d.sum() else np.zeros((0, 2))
     dep_party = np.concatenate([b.party for b in blocs]) if d.sum() else np.zeros(0, np.int64)
+    post = np.repeat(np.arange(c), k)
+    slot = np.arange(int(k.sum()), dtype=np.int64) - start[post]
     cand_xy = np.zeros((c, width, 2))
     cand_party = np.full((c, width), -1, dtype=np.int64)
+    cand_xy[post, slot] = xy
+    cand_party[post, slot] = party
     valid = np.arange(width)[None, :] < k[:, None]
-    for j in range(c):  # copies only: a handful of candidates per council
-        cand_xy[j, : k[j]] = xy[j]
-        cand_party[j, : k[j]] = party[j]
     slots = np.arange(width, dtype=np.int64)[None, :]
     rows = deputy[:, None] * k[contest][:, None] + slots
     noise = normals(keys[contest][:, None], rows, COUNCIL_ROUND)[0].reshape(-1, width)
-    rules = [b.rules for b in blocs]
-    if any(r != rules[0] for r in rules):
-        raise ValueError("council_votes: every council of a batch must share its rules")
-    r = rules[0]
+    r = rules
     d2 = ((dep_xy[:, None, :] - cand_xy[contest]) ** 2).sum(axis=2)
     cp = cand_party[contest]
     same = (dep_party[:, None] == cp) & (cp >= 0)
@@ -143,13 +145,36 @@ def council_votes(blocs: Sequence[DeputyBloc], xy: Sequence[np.ndarray],
     pick = np.argmax(u, axis=1)
     first = np.bincount(contest * width + pick, minlength=c * width).reshape(c, width)
     top = first.max(axis=1)
+    majority = (2 * top > d) | (k == 1)
+    # two candidates tied in round one meet again with fresh noise (council_vote's path)
+    pair = ~majority & (k == 2) & second_round
+    second = np.zeros((c, 2), dtype=np.int64)
+    if pair.any():
+        on = pair[contest]
+        rows2 = deputy[on][:, None] * 2 + np.arange(2, dtype=np.int64)[None, :]
+        noise2 = normals(keys[contest[on]][:, None], rows2, COUNCIL_ROUND + np.uint64(2))[0]
+        u2 = (-r.distance_weight * d2[on][:, :2] + r.party_discipline * same[on][:, :2]
+              + r.noise * noise2.reshape(-1, 2))
+        pick2 = np.argmax(u2, axis=1)
+        second = np.bincount(contest[on] * 2 + pick2, minlength=c * 2).reshape(c, 2)
+    both = np.arange(2)
     out: list[CouncilResult] = []
-    for j in range(c):
-        if 2 * int(top[j]) > d[j] or k[j] == 1:
+    for j in range(c):  # the records: a handful of numbers per council
+        if majority[j]:
             votes = first[j, : k[j]].astype(np.int64)
             out.append(CouncilResult(int(np.argmax(votes)), votes, None, 1, ()))
+        elif pair[j]:
+            final = second[j].astype(np.int64)
+            if final[0] == final[1]:
+                w, tie = draw_lot(both, lots[j], 2)
+                out.append(CouncilResult(w, final, first[j, :2].astype(np.int64), 2, (tie,)))
+            else:
+                out.append(CouncilResult(int(np.argmax(final)), final,
+                                         first[j, :2].astype(np.int64), 2, ()))
         else:
-            out.append(council_vote(blocs[j], xy[j], party[j], keys[j], lots[j], second_round))
+            rows_j = slice(int(start[j]), int(start[j + 1]))
+            out.append(council_vote(blocs[j], xy[rows_j], party[rows_j], keys[j], lots[j],
+                                    second_round))
     return out
 
 
