@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -40,8 +40,7 @@ class TieBreak:
                 "lots": list(self.lots), "chosen": list(self.chosen)}
 
 
-@dataclass(frozen=True)
-class ContestResult:
+class ContestResult(NamedTuple):
     """What a rule decided for one contest.
 
     ``rounds`` holds the candidates' counts (votes, points, approvals or pairwise

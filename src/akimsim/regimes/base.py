@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -125,8 +125,7 @@ class Contests:
         return rank_within(utility, pool.start)
 
 
-@dataclass(frozen=True)
-class ContestOutcome:
+class ContestOutcome(NamedTuple):
     """The immutable record of one contest.
 
     ``votes`` are the final round's counts per candidate (votes, Borda points,
@@ -217,11 +216,11 @@ def outcome(contests: Contests, j: int, *, rule: RuleName | SelectionMethod, sta
     return ContestOutcome(
         year=contests.year,
         unit=int(contests.units[j]),
-        tier=Tier(contests.tier),
-        regime=RegimeName(contests.regime),
+        tier=contests.tier,
+        regime=contests.regime,
         rule=rule,
-        kind=ContestKind(contests.kinds[j]),
-        status=Status(status),
+        kind=contests.kinds[j],
+        status=status if isinstance(status, Status) else Status(status),
         candidate_ids=tuple(cols[0]),
         candidate_parties=tuple(cols[1]),
         candidate_nominations=tuple(cols[4]),
