@@ -242,3 +242,66 @@ def test_a_model_run_does_not_depend_on_how_posts_are_batched(monkeypatch):
 
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(whole.office_table(), split.office_table())
+
+
+def _score_rule_one_by_one(box, cfg, scores):
+    """The per-contest reference the array version of score_rule replaced: the gatekeeper,
+    then the top score with ties by the contest's lots."""
+    from akimsim.config import Status
+    from akimsim.elections.box import ContestResult
+    from akimsim.elections.lots import pick_best
+    from akimsim.elections.registry import gatekeeper
+
+    first = box.first_preferences
+    out = []
+    for c in range(box.n_contests):
+        k0, k1 = int(box.cand_start[c]), int(box.cand_start[c + 1])
+        against, ballots = int(first.against_all[c]), int(first.ballots[c])
+        gate = gatekeeper(box, cfg, c, first.votes[k0:k1], against, ballots)
+        if gate is not None:
+            out.append(gate)
+            continue
+        s = scores[k0:k1]
+        winner, tie = pick_best(s, box.lot_keys[c])
+        out.append(ContestResult(winner, Status.elected, (tuple(int(v) for v in s),), against,
+                                 ballots, (tie,) if tie else ()))
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["plurality", "borda"]),
+       st.sampled_from([0.0, 0.3, 0.6]), st.sampled_from(["rerun", "ignore"]))
+def test_score_rules_as_arrays_equal_the_per_contest_rule(seed, rule, min_turnout, against):
+    from akimsim.config import RuleConfig
+    from akimsim.elections import BallotBox, get_rule
+    from akimsim.kernels import ContestBatch
+
+    rng = np.random.default_rng(seed)
+    c = int(rng.integers(1, 7))
+    k = rng.integers(1, 4, size=c)
+    sizes = rng.integers(0, 9, size=c)
+    depth = 3
+    n = int(sizes.sum())
+    ranking = np.full((n, depth), -1, dtype=np.int8)
+    post = np.repeat(np.arange(c), sizes)
+    for i in range(n):  # small random ballots, blanks ("against all") included
+        m = int(rng.integers(0, k[post[i]] + 1))
+        ranking[i, :m] = rng.permutation(k[post[i]])[:m]
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    batch = ContestBatch(starts, starts + sizes, np.concatenate(([0], np.cumsum(k))).astype(
+        np.int64), np.arange(1, c + 1, dtype=np.uint64),
+        rng.integers(0, 2**63, size=c).astype(np.uint64))
+    voted = (rng.random(n) < 0.8).astype(np.uint8)
+    box = BallotBox(batch, sizes.astype(np.int64) + rng.integers(0, 3, size=c), voted, ranking)
+    cfg = RuleConfig(min_turnout=min_turnout, against_all_wins=against)
+    spec = get_rule(rule)
+    got = spec.fn(box, cfg)
+    if rule == "plurality":
+        scores = box.first_preferences.votes
+    else:
+        from akimsim.kernels import balanced, borda_kernel
+
+        scores = np.zeros(int(batch.cand_start[-1]), dtype=np.int64)
+        with balanced():
+            borda_kernel(batch, ranking, voted, scores)
+    assert got == _score_rule_one_by_one(box, cfg, scores)

@@ -449,16 +449,17 @@ class AkimModel(mesa.Model):
         o.seat(units[new], pool, rows, year, regime.code, year + term,
                self._focus(regime, pool.party[rows]), acting=False)
         failed: list[tuple[int, bool]] = []
-        for j, out in enumerate(selection.outcomes):
-            if not won[j]:
-                if out.status == Status.against_all:
-                    rerun = rule.against_all_wins == AgainstAllPolicy.rerun
-                elif out.status == Status.consent_refused:
-                    rerun = True
-                else:
-                    rerun = rule.no_candidates == NoCandidatePolicy.rerun
-                failed.append((int(units[j]), rerun))
-            self.run_record.add_contest(out, float(vac.incumbents.record[j]), vac.median[j])
+        cols = selection.columns
+        for j in np.flatnonzero(~won).tolist():  # failed contests: a few per batch
+            status = cols.status[j]
+            if status == Status.against_all:
+                rerun = rule.against_all_wins == AgainstAllPolicy.rerun
+            elif status == Status.consent_refused:
+                rerun = True
+            else:
+                rerun = rule.no_candidates == NoCandidatePolicy.rerun
+            failed.append((int(units[j]), rerun))
+        self.run_record.add_batch(cols, vac.incumbents.record, vac.median)
         if failed:
             lost = np.array([u for u, _ in failed], dtype=np.int64)
             ends = np.array([year + 1 if rerun else year + term for _, rerun in failed])

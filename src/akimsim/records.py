@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from akimsim.regimes import ContestOutcome
+from akimsim.regimes import ContestColumns, ContestOutcome
 from akimsim.world import Territory
 
 
@@ -32,25 +32,39 @@ OFFICE_COLUMNS: tuple[str, ...] = (
 
 
 @dataclass
+class ContestBatchRecord:
+    """A batch's outcome columns with what the model knew when it was held: each sitting
+    akim's record (float64[C]) and each unit's median voter (float64[C, 2])."""
+
+    columns: ContestColumns
+    incumbent_record: np.ndarray
+    unit_median: np.ndarray
+
+
+@dataclass
 class RunRecord:
     """Everything the tables of a run are made from.
 
     ``territory``, ``party_names`` and ``dominant`` (the dominant party's index, -1 if
-    none) say how to read the records; ``contests`` grows by one record per contest, in
-    the order they were decided, and ``offices`` by one dict of columns per year (the
-    columns of :data:`OFFICE_COLUMNS`, arrays or lists with one entry per unit).
+    none) say how to read the records; ``batches`` grows by one record of columns per
+    batch of contests, in the order they were decided (:attr:`contests` gives them one
+    per contest), and ``offices`` by one dict of columns per year (the columns of
+    :data:`OFFICE_COLUMNS`, arrays or lists with one entry per unit).
     """
 
     territory: Territory
     party_names: list[str]
     dominant: int
-    contests: list[ContestRecord] = field(default_factory=list)
+    batches: list[ContestBatchRecord] = field(default_factory=list)
     offices: list[dict[str, Any]] = field(default_factory=list)
 
-    def add_contest(self, outcome: ContestOutcome, incumbent_record: float,
-                    unit_median: np.ndarray) -> None:
-        self.contests.append(ContestRecord(outcome, float(incumbent_record),
-                                           (float(unit_median[0]), float(unit_median[1]))))
+    def add_batch(self, columns: ContestColumns, incumbent_record: np.ndarray,
+                  unit_median: np.ndarray) -> None:
+        if incumbent_record.shape != (columns.n,) or unit_median.shape != (columns.n, 2):
+            raise ValueError("a batch record needs one incumbent record and one median per "
+                             "contest")
+        self.batches.append(ContestBatchRecord(columns, np.asarray(incumbent_record, float),
+                                               np.asarray(unit_median, float)))
 
     def add_offices(self, columns: dict[str, Any]) -> None:
         if tuple(columns) != OFFICE_COLUMNS:
@@ -58,6 +72,22 @@ class RunRecord:
         self.offices.append(columns)
 
     @property
+    def n_contests(self) -> int:
+        return sum(b.columns.n for b in self.batches)
+
+    @property
+    def contests(self) -> list[ContestRecord]:
+        """Every contest's record, in the order they were decided (made on request)."""
+        out: list[ContestRecord] = []
+        for b in self.batches:
+            record = b.incumbent_record.tolist()
+            median = b.unit_median.tolist()
+            out.extend(ContestRecord(b.columns.outcome(j), record[j], (median[j][0],
+                                                                       median[j][1]))
+                       for j in range(b.columns.n))
+        return out
+
+    @property
     def outcomes(self) -> list[ContestOutcome]:
         """The contests' outcomes, in the order they were decided."""
-        return [r.outcome for r in self.contests]
+        return [o for b in self.batches for o in b.columns.outcomes()]

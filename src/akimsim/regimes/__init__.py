@@ -10,6 +10,7 @@ the model or the edge.
 from akimsim.regimes.appointment import Appointment
 from akimsim.regimes.base import (
     REGIMES,
+    ContestColumns,
     ContestKeys,
     ContestOutcome,
     Contests,
@@ -17,8 +18,8 @@ from akimsim.regimes.base import (
     Selection,
     SelectionContext,
     Vacancies,
+    columns,
     get_regime,
-    outcome,
     register_regime,
 )
 from akimsim.regimes.direct import Direct
@@ -27,6 +28,7 @@ from akimsim.regimes.indirect import Indirect
 __all__ = [
     "REGIMES",
     "Appointment",
+    "ContestColumns",
     "ContestKeys",
     "ContestOutcome",
     "Contests",
@@ -36,7 +38,7 @@ __all__ = [
     "Selection",
     "SelectionContext",
     "Vacancies",
+    "columns",
     "get_regime",
-    "outcome",
     "register_regime",
 ]

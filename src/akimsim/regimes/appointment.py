@@ -11,7 +11,7 @@ from akimsim.regimes.base import (
     Regime,
     Selection,
     SelectionContext,
-    outcome,
+    columns,
     register_regime,
 )
 
@@ -29,37 +29,40 @@ class Appointment(Regime):
     """
 
     def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
-        out = []
-        winners = np.full(contests.n, -1, dtype=np.int64)
         ap = ctx.behaviour.appointers
         consent = Tier(contests.tier) in {Tier(t) for t in ap.consent_tiers}
         pool = contests.pool
+        c, counts = contests.n, pool.counts()
         order = contests.ranked(ap)
-        for j in range(contests.n):
+        # the appointer's favourite of each post: the first of its rows in ``order``
+        has = counts > 0
+        favourite = np.full(c, -1, dtype=np.int64)
+        favourite[has] = order[pool.start[:-1][has]]
+        winners = favourite.copy()
+        winner = np.where(has, favourite - pool.start[:-1], -1)
+        status = [Status.appointed if h else Status.no_candidates for h in has.tolist()]
+        rule = [SelectionMethod.appointer] * c
+        votes = np.zeros(pool.size, dtype=np.int64)
+        has_votes = np.zeros(c, dtype=bool)
+        size = np.zeros(c, dtype=np.int64)
+        held = np.zeros(c, dtype=np.int64)
+        voting = [j for j in np.flatnonzero(has).tolist() if consent and contests.councils[j]]
+        for j in voting:  # consent votes: regions, a handful a year
             rows = pool.rows(j)
-            if rows.shape[0] == 0:
-                out.append(outcome(contests, j, rule=SelectionMethod.appointer,
-                                   status=Status.no_candidates, rows=rows, votes=[],
-                                   winner=-1))
-                continue
             ranked = order[rows] - rows[0]  # the appointer's order, as slots
-            if not consent or not contests.councils[j]:
-                out.append(outcome(contests, j, rule=SelectionMethod.appointer,
-                                   status=Status.appointed, rows=rows, votes=[],
-                                   winner=int(ranked[0])))
-                winners[j] = rows[int(ranked[0])]
-                continue
             bloc = joint_bloc(contests.councils[j])
             xy = np.column_stack([pool.x[rows], pool.y[rows]])
-            winner, yes, held = consent_vote(
+            chosen, yes, held[j] = consent_vote(
                 bloc, xy, pool.party[rows], ranked[: max(ap.min_candidates, 1)],
                 int(contests.appointer_party[j]), contests.keys.appointers[j])
-            out.append(outcome(
-                contests, j, rule=SelectionMethod.consent,
-                status=Status.appointed if winner >= 0 else Status.consent_refused,
-                rows=rows, votes=yes, winner=winner, electorate=bloc.size,
-                ballots=bloc.size, rounds=held,
-            ))
-            if winner >= 0:
-                winners[j] = rows[winner]
-        return Selection(out, winners)
+            rule[j] = SelectionMethod.consent
+            status[j] = Status.appointed if chosen >= 0 else Status.consent_refused
+            votes[rows] = yes
+            has_votes[j] = True
+            size[j] = bloc.size
+            winner[j] = chosen
+            winners[j] = rows[chosen] if chosen >= 0 else -1
+        cols = columns(contests, np.arange(pool.size, dtype=np.int64), pool.start, rule=rule,
+                       status=status, winner=winner, votes=votes, has_votes=has_votes,
+                       electorate=size, ballots=size, rounds=held)
+        return Selection(cols, winners)

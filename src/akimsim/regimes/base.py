@@ -105,14 +105,6 @@ class Contests:
     def n(self) -> int:
         return int(self.units.shape[0])
 
-    @cached_property
-    def columns(self) -> tuple[list[Any], ...]:
-        """The pool's ids, parties, platforms, nominations and incumbent flags as Python
-        lists, made once per batch for the outcome records."""
-        p = self.pool
-        return (p.person_id.tolist(), p.party.tolist(), p.x.tolist(), p.y.tolist(),
-                list(p.nominations(np.arange(p.size))), p.incumbent.tolist())
-
     def ranked(self, weights: AppointerBehaviour) -> np.ndarray:
         """Every post's candidates in the appointer's order, post after post (rows of the
         pool, int64[K]): :func:`~akimsim.agents.officials.appointer_utility` with the
@@ -180,63 +172,140 @@ class SelectionContext:
 
 
 @dataclass(frozen=True)
-class Selection:
-    """A batch's outcomes, one per contest in order; ``winners`` the pool row of each
-    contest's winner (int64[C], -1 for none); and, when the context asked for it, each
-    voter's first preference in the batch (``choices`` int16[N]: a slot, -1 against all,
-    -2 abstained, -3 not in the batch)."""
+class ContestColumns:
+    """A batch's outcomes as columns: one entry per contest, candidates flat.
 
-    outcomes: list[ContestOutcome]
+    The candidates an outcome lists (every registered candidate in a direct race, the
+    whole shortlist in an appointment, the nominees put to the council in an indirect
+    election) are rows ``cand_start[j]:cand_start[j + 1]`` of the candidate columns.
+    ``votes``, ``first_round`` and ``first_preferences`` are per candidate, valid where
+    ``has_votes``, ``has_first_round`` and ``has_first_preferences`` say (see
+    :class:`ContestOutcome` for what each holds); ``ties`` maps a contest to the ties a
+    lot settled. :meth:`outcome` gives contest ``j`` as a :class:`ContestOutcome`.
+    """
+
+    year: int
+    tier: Tier
+    regime: RegimeName
+    unit: np.ndarray  # int64[C]
+    kind: tuple[ContestKind, ...]
+    rule: tuple[RuleName | SelectionMethod, ...]
+    status: tuple[Status, ...]
+    nominated: np.ndarray  # int64[C]
+    electorate: np.ndarray
+    ballots: np.ndarray
+    against_all: np.ndarray
+    rounds: np.ndarray
+    winner: np.ndarray  # a slot of the contest's candidates, or -1
+    cand_start: np.ndarray  # int64[C + 1]
+    candidate_id: np.ndarray  # int64[M]
+    party: np.ndarray  # int64[M]
+    nomination: tuple[Nomination, ...]  # [M]
+    x: np.ndarray  # float64[M]
+    y: np.ndarray
+    incumbent: np.ndarray  # bool[M]
+    votes: np.ndarray  # int64[M]
+    has_votes: np.ndarray  # bool[C]
+    first_round: np.ndarray  # int64[M]
+    has_first_round: np.ndarray  # bool[C]
+    first_preferences: np.ndarray  # int64[M]
+    has_first_preferences: np.ndarray  # bool[C]
+    ties: dict[int, tuple[TieBreak, ...]]
+
+    @property
+    def n(self) -> int:
+        return int(self.unit.shape[0])
+
+    @cached_property
+    def _lists(self) -> tuple[list[Any], ...]:
+        return (self.candidate_id.tolist(), self.party.tolist(), self.x.tolist(),
+                self.y.tolist(), self.incumbent.tolist(), self.votes.tolist(),
+                self.first_round.tolist(), self.first_preferences.tolist(),
+                self.cand_start.tolist(), self.unit.tolist(), self.nominated.tolist(),
+                self.electorate.tolist(), self.ballots.tolist(), self.against_all.tolist(),
+                self.rounds.tolist(), self.winner.tolist(), self.has_votes.tolist(),
+                self.has_first_round.tolist(), self.has_first_preferences.tolist())
+
+    def outcome(self, j: int) -> ContestOutcome:
+        """Contest ``j`` as an immutable record."""
+        (ids, party, x, y, inc, votes, first, prefs, start, unit, nominated, electorate,
+         ballots, against, rounds, winner, has_votes, has_first, has_prefs) = self._lists
+        k0, k1 = start[j], start[j + 1]
+        mine = inc[k0:k1]
+        return ContestOutcome(
+            year=self.year, unit=unit[j], tier=self.tier, regime=self.regime,
+            rule=self.rule[j], kind=self.kind[j], status=self.status[j],
+            candidate_ids=tuple(ids[k0:k1]), candidate_parties=tuple(party[k0:k1]),
+            candidate_nominations=self.nomination[k0:k1],
+            candidate_xy=tuple(zip(x[k0:k1], y[k0:k1], strict=True)),
+            incumbent_slot=mine.index(True) if True in mine else -1,
+            nominated=nominated[j], electorate=electorate[j], ballots=ballots[j],
+            votes=tuple(votes[k0:k1]) if has_votes[j] else (), against_all=against[j],
+            first_round=tuple(first[k0:k1]) if has_first[j] else None, rounds=rounds[j],
+            winner=winner[j], ties=self.ties.get(j, ()),
+            first_preferences=tuple(prefs[k0:k1]) if has_prefs[j] else ())
+
+    def outcomes(self) -> list[ContestOutcome]:
+        return [self.outcome(j) for j in range(self.n)]
+
+
+def columns(contests: Contests, rows: np.ndarray, cand_start: np.ndarray, *,
+            rule: Sequence[RuleName | SelectionMethod], status: Sequence[Status],
+            winner: np.ndarray, votes: np.ndarray | None = None,
+            electorate: np.ndarray | None = None, ballots: np.ndarray | None = None,
+            against_all: np.ndarray | None = None, rounds: np.ndarray | None = None,
+            first_round: np.ndarray | None = None, has_first_round: np.ndarray | None = None,
+            first_preferences: np.ndarray | None = None,
+            ties: dict[int, tuple[TieBreak, ...]] | None = None,
+            has_votes: np.ndarray | None = None,
+            has_first_preferences: np.ndarray | None = None) -> ContestColumns:
+    """The outcome columns of a batch whose contest ``j`` lists the pool rows
+    ``rows[cand_start[j]:cand_start[j + 1]]``; per-contest figures default to 0 (and no
+    votes, first round or first preferences)."""
+    pool, c = contests.pool, contests.n
+    m = int(rows.shape[0])
+    zeros = np.zeros(c, dtype=np.int64)
+    none = np.zeros(c, dtype=bool)
+    return ContestColumns(
+        year=contests.year, tier=contests.tier, regime=contests.regime,
+        unit=contests.units.astype(np.int64), kind=tuple(contests.kinds), rule=tuple(rule),
+        status=tuple(status), nominated=pool.nominated.astype(np.int64),
+        electorate=zeros if electorate is None else electorate.astype(np.int64),
+        ballots=zeros if ballots is None else ballots.astype(np.int64),
+        against_all=zeros if against_all is None else against_all.astype(np.int64),
+        rounds=zeros if rounds is None else rounds.astype(np.int64),
+        winner=winner.astype(np.int64), cand_start=cand_start.astype(np.int64),
+        candidate_id=pool.person_id[rows], party=pool.party[rows],
+        nomination=pool.nominations(rows), x=pool.x[rows], y=pool.y[rows],
+        incumbent=pool.incumbent[rows],
+        votes=np.zeros(m, np.int64) if votes is None else votes.astype(np.int64),
+        has_votes=(np.ones(c, dtype=bool) if votes is not None else none)
+        if has_votes is None else has_votes,
+        first_round=np.zeros(m, np.int64) if first_round is None
+        else first_round.astype(np.int64),
+        has_first_round=none if has_first_round is None else has_first_round,
+        first_preferences=np.zeros(m, np.int64) if first_preferences is None
+        else first_preferences.astype(np.int64),
+        has_first_preferences=(none if first_preferences is None else np.ones(c, dtype=bool))
+        if has_first_preferences is None else has_first_preferences,
+        ties=ties or {})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A batch's outcomes as columns (``columns``; :attr:`outcomes` gives them one per
+    contest, in order); ``winners`` the pool row of each contest's winner (int64[C], -1
+    for none); and, when the context asked for it, each voter's first preference in the
+    batch (``choices`` int16[N]: a slot, -1 against all, -2 abstained, -3 not in the
+    batch)."""
+
+    columns: ContestColumns
     winners: np.ndarray
     choices: np.ndarray | None = None
 
-
-def _ints(values: Sequence[int] | np.ndarray) -> tuple[int, ...]:
-    if isinstance(values, np.ndarray):
-        return tuple(values.astype(np.int64, copy=False).tolist())
-    return tuple(int(v) for v in values)
-
-
-def outcome(contests: Contests, j: int, *, rule: RuleName | SelectionMethod, status: Status,
-            rows: np.ndarray, votes: Sequence[int] | np.ndarray, winner: int,
-            electorate: int = 0, ballots: int = 0, against_all: int = 0,
-            first_round: Sequence[int] | np.ndarray | None = None, rounds: int = 0,
-            ties: Sequence[TieBreak] = (),
-            first_preferences: Sequence[int] | np.ndarray = ()) -> ContestOutcome:
-    """The outcome record of contest ``j`` of a batch; ``rows`` are the pool rows of the
-    candidates the outcome lists, in order (``winner`` is a place in ``rows``)."""
-    ids, party, x, y, nomination, incumbent = contests.columns
-    picked = np.asarray(rows).tolist()
-    if picked and picked[-1] - picked[0] + 1 == len(picked) and picked == sorted(picked):
-        take = slice(picked[0], picked[-1] + 1)  # the usual case: a post's whole list
-        cols = [c[take] for c in (ids, party, x, y, nomination, incumbent)]
-    else:
-        cols = [[c[r] for r in picked] for c in (ids, party, x, y, nomination, incumbent)]
-    inc = cols[5]
-    return ContestOutcome(
-        year=contests.year,
-        unit=int(contests.units[j]),
-        tier=contests.tier,
-        regime=contests.regime,
-        rule=rule,
-        kind=contests.kinds[j],
-        status=status if isinstance(status, Status) else Status(status),
-        candidate_ids=tuple(cols[0]),
-        candidate_parties=tuple(cols[1]),
-        candidate_nominations=tuple(cols[4]),
-        candidate_xy=tuple(zip(cols[2], cols[3], strict=True)),
-        incumbent_slot=inc.index(True) if True in inc else -1,
-        nominated=int(contests.pool.nominated[j]),
-        electorate=int(electorate),
-        ballots=int(ballots),
-        votes=_ints(votes),
-        against_all=int(against_all),
-        first_round=None if first_round is None else _ints(first_round),
-        rounds=int(rounds),
-        winner=int(winner),
-        ties=tuple(ties),
-        first_preferences=_ints(first_preferences),
-    )
+    @property
+    def outcomes(self) -> list[ContestOutcome]:
+        return self.columns.outcomes()
 
 
 class Regime(ABC):

@@ -14,18 +14,18 @@ from akimsim.elections import (
     MAX_CANDIDATES,
     BallotBox,
     RuleSpec,
+    TieBreak,
     cast_ballots,
     get_rule,
 )
 from akimsim.kernels import CandidateArrays, ContestBatch
 from akimsim.regimes.base import (
-    ContestOutcome,
     Contests,
     Regime,
     Selection,
     SelectionContext,
     Vacancies,
-    outcome,
+    columns,
     register_regime,
 )
 
@@ -57,40 +57,54 @@ class Direct(Regime):
         rule_cfg = ctx.rule
         spec = get_rule(rule_cfg.for_tier(contests.tier))
         pool = contests.pool
-        counts = pool.counts()
+        c, counts = contests.n, pool.counts()
         min_k = 1 if rule_cfg.allow_single_candidate else 2
         runnable = np.flatnonzero(counts >= min_k)
-        results: list[ContestOutcome | None] = [None] * contests.n
-        winners = np.full(contests.n, -1, dtype=np.int64)
-        for j in np.flatnonzero(counts < min_k).tolist():
-            rows = pool.rows(j)
-            results[j] = outcome(contests, j, rule=spec.name, status=Status.no_candidates,
-                                 rows=rows, votes=np.zeros(rows.shape[0], np.int64),
-                                 winner=-1, electorate=int(contests.stop[j] - contests.start[j]))
+        status = [Status.no_candidates] * c
+        winner = np.full(c, -1, dtype=np.int64)
+        winners = np.full(c, -1, dtype=np.int64)
+        votes = np.zeros(pool.size, dtype=np.int64)
+        first_round = np.zeros(pool.size, dtype=np.int64)
+        has_first_round = np.zeros(c, dtype=bool)
+        prefs = np.zeros(pool.size, dtype=np.int64)
+        has_prefs = np.zeros(c, dtype=bool)
+        ballots = np.zeros(c, dtype=np.int64)
+        against = np.zeros(c, dtype=np.int64)
+        rounds = np.zeros(c, dtype=np.int64)
+        ties: dict[int, tuple[TieBreak, ...]] = {}
         choices = None
         if runnable.shape[0]:
             box, rows = self._ballot_box(contests, runnable, ctx, spec)
-            decided = spec.fn(box, rule_cfg)
-            first = box.first_preferences.votes
+            decided = spec.decisions(box, rule_cfg)
+            prefs[rows] = box.first_preferences.votes
+            has_prefs[runnable] = True
             if ctx.record_choices:
                 choices = np.full(ctx.population.n, -3, dtype=np.int16)
                 for j in runnable.tolist():  # teaching scale only (record_choices)
                     voters = slice(int(contests.start[j]), int(contests.stop[j]))
                     choices[voters] = np.where(box.voted[voters] == 1,
                                                box.ranking[voters, 0], -2)
-            for i, (j, res) in enumerate(zip(runnable.tolist(), decided, strict=True)):
-                k0, k1 = int(box.cand_start[i]), int(box.cand_start[i + 1])
-                rounds = res.rounds
-                results[j] = outcome(
-                    contests, j, rule=spec.name, status=res.status, rows=rows[k0:k1],
-                    votes=rounds[-1], winner=res.winner,
-                    electorate=int(contests.stop[j] - contests.start[j]), ballots=res.ballots,
-                    against_all=res.against_all,
-                    first_round=rounds[0] if len(rounds) > 1 else None, rounds=len(rounds),
-                    ties=res.ties, first_preferences=first[k0:k1])
-                if res.winner >= 0:
-                    winners[j] = rows[k0 + res.winner]
-        return Selection([r for r in results if r is not None], winners, choices)
+            for i, st in enumerate(decided.status):
+                status[int(runnable[i])] = st
+            winner[runnable] = decided.winner
+            votes[rows] = decided.final
+            several = decided.rounds > 1
+            first_round[rows] = np.where(np.repeat(several, counts[runnable]),
+                                         decided.first_round, 0)
+            has_first_round[runnable] = several
+            ballots[runnable] = decided.ballots
+            against[runnable] = decided.against_all
+            rounds[runnable] = decided.rounds
+            ties.update({int(runnable[i]): t for i, t in decided.ties.items()})
+            won = decided.winner >= 0
+            winners[runnable[won]] = rows[decided.cand_start[:-1][won] + decided.winner[won]]
+        cols = columns(contests, np.arange(pool.size, dtype=np.int64), pool.start,
+                       rule=[spec.name] * c, status=status, winner=winner, votes=votes,
+                       electorate=contests.stop - contests.start, ballots=ballots,
+                       against_all=against, rounds=rounds, first_round=first_round,
+                       has_first_round=has_first_round, first_preferences=prefs,
+                       has_first_preferences=has_prefs, ties=ties)
+        return Selection(cols, winners, choices)
 
     @staticmethod
     def _ballot_box(contests: Contests, runnable: np.ndarray, ctx: SelectionContext,

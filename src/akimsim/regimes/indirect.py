@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from akimsim.config import RegimeName, SelectionMethod, Status
+from akimsim.elections import TieBreak
 from akimsim.elections.council import council_votes, joint_bloc
 from akimsim.regimes.base import (
     Contests,
     Regime,
     Selection,
     SelectionContext,
-    outcome,
+    columns,
     register_regime,
 )
 
@@ -27,7 +28,6 @@ class Indirect(Regime):
     """
 
     def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
-        out = []
         winners = np.full(contests.n, -1, dtype=np.int64)
         n_nominees = max(2, ctx.behaviour.appointers.min_candidates)
         pool = contests.pool
@@ -38,29 +38,46 @@ class Indirect(Regime):
         place = np.arange(pool.size) - pool.start[pool.contest_of()]
         nominees = order[place < n_nominees]  # pool rows, post after post
         taken = np.minimum(counts, n_nominees)
-        first = np.concatenate(([0], np.cumsum(taken))).astype(np.int64)
-        picked = np.concatenate([np.arange(first[j], first[j + 1]) for j in held.tolist()]
-                                ) if held.shape[0] else np.zeros(0, np.int64)
-        rows = nominees[picked]
+        is_held = np.zeros(contests.n, dtype=bool)
+        is_held[held] = True
+        rows = nominees[np.repeat(is_held, taken)]
         start = np.concatenate(([0], np.cumsum(taken[held]))).astype(np.int64)
         blocs = [joint_bloc(contests.councils[j]) for j in held.tolist()]
         votes = council_votes(blocs, np.column_stack([pool.x[rows], pool.y[rows]]),
                               pool.party[rows], start, contests.keys.appointers[held],
                               contests.keys.lots[held], ctx.behaviour.maslikhats.second_round)
-        decided = {j: i for i, j in enumerate(held.tolist())}
-        for j in range(contests.n):
-            if j not in decided:
-                out.append(outcome(contests, j, rule=SelectionMethod.council_majority,
-                                   status=Status.no_candidates, rows=pool.rows(j)[:0],
-                                   votes=[], winner=-1))
-                continue
-            i = decided[j]
-            bloc, vote, mine = blocs[i], votes[i], rows[start[i]:start[i + 1]]
-            out.append(outcome(
-                contests, j, rule=SelectionMethod.council_majority, status=Status.elected,
-                rows=mine, votes=vote.votes, winner=vote.winner,
-                electorate=bloc.size, ballots=bloc.size, first_round=vote.first_round,
-                rounds=vote.rounds, ties=vote.ties,
-            ))
-            winners[j] = mine[vote.winner]
-        return Selection(out, winners)
+        c = contests.n
+        status = [Status.no_candidates] * c
+        winner = np.full(c, -1, dtype=np.int64)
+        size = np.zeros(c, dtype=np.int64)
+        rounds = np.zeros(c, dtype=np.int64)
+        final = np.zeros(rows.shape[0], dtype=np.int64)
+        first_votes = np.zeros(rows.shape[0], dtype=np.int64)
+        has_first = np.zeros(c, dtype=bool)
+        ties: dict[int, tuple[TieBreak, ...]] = {}
+        held_list = held.tolist()
+        bounds = start.tolist()
+        for i, (j, bloc, vote) in enumerate(zip(held_list, blocs, votes, strict=True)):
+            k0, k1 = bounds[i], bounds[i + 1]  # a few numbers per council
+            status[j] = Status.elected
+            winner[j] = vote.winner
+            size[j] = bloc.size
+            rounds[j] = vote.rounds
+            final[k0:k1] = vote.votes
+            if vote.first_round is not None:
+                first_votes[k0:k1] = vote.first_round
+                has_first[j] = True
+            if vote.ties:
+                ties[j] = vote.ties
+            winners[j] = rows[k0 + vote.winner]
+        # every post's listed candidates: its nominees (none where no vote was held)
+        listed = np.zeros(c, dtype=np.int64)
+        listed[held] = np.diff(start)
+        cand_start = np.concatenate(([0], np.cumsum(listed))).astype(np.int64)
+        has_votes = np.zeros(c, dtype=bool)
+        has_votes[held] = True
+        cols = columns(contests, rows, cand_start, rule=[SelectionMethod.council_majority] * c,
+                       status=status, winner=winner, votes=final, has_votes=has_votes,
+                       electorate=size, ballots=size, rounds=rounds, first_round=first_votes,
+                       has_first_round=has_first, ties=ties)
+        return Selection(cols, winners)
