@@ -305,3 +305,31 @@ def test_score_rules_as_arrays_equal_the_per_contest_rule(seed, rule, min_turnou
         with balanced():
             borda_kernel(batch, ranking, voted, scores)
     assert got == _score_rule_one_by_one(box, cfg, scores)
+
+
+@pytest.mark.parametrize("rule", ["plurality", "two_round", "instant_runoff", "approval"])
+def test_the_contest_table_from_columns_equals_the_per_contest_table(rule):
+    # every regime and kind of contest (reform timeline on a synthetic region: appointed,
+    # council-elected and directly elected akims, failed contests and reruns)
+    from akimsim import ReformStep, RegimeName, RegimesConfig, Tier
+    from akimsim.config import RuleConfig, TerritoryConfig, TerritorySource
+    from akimsim.metrics import contest_table, contest_table_by_contest
+
+    cfg = toy_config(7)
+    cfg.output.progress = False
+    cfg.territory = TerritoryConfig(source=TerritorySource.synthetic, regions=2,
+                                    districts_per_region=4, villages_per_district=4,
+                                    voters_per_village=200, district_centre_voters=400,
+                                    region_centre_voters=300)
+    cfg.regimes = RegimesConfig(schedule=[
+        ReformStep(2013, Tier.rural, RegimeName.indirect),
+        ReformStep(2019, Tier.rural, RegimeName.direct),
+        ReformStep(2021, Tier.district, RegimeName.direct, units=3, immediate=True)])
+    cfg.rule = RuleConfig(name=rule, min_turnout=0.5)
+    import pandas as pd
+
+    record = AkimModel(cfg).run().run_record
+    fast, slow = contest_table(record), contest_table_by_contest(record)
+    assert len(fast) > 50
+    assert set(fast["status"]) >= {"elected", "appointed"}
+    pd.testing.assert_frame_equal(fast, slow)
