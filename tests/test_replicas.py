@@ -35,6 +35,21 @@ def test_replicas_equal_separate_runs():
     pd.testing.assert_frame_equal(b, AkimModel(strict).run().contest_table())
 
 
+def test_parameter_sets_share_the_voters_and_still_equal_separate_runs():
+    from akimsim import replicas
+
+    one = base()
+    harsh = replace(one, behaviour=replace(one.behaviour, appointers=replace(
+        one.behaviour.appointers, loyalty_weight=2.0, dismissal_rate=0.5)))
+    assert replicas.population_key(one) == replicas.population_key(harsh)
+    replicas._POPULATIONS.clear()
+    a, b = run_replicas([one, harsh], contests_of)
+    assert len(replicas._POPULATIONS) == 1  # drawn once, used twice
+    pd.testing.assert_frame_equal(a, AkimModel(one).run().contest_table())
+    pd.testing.assert_frame_equal(b, AkimModel(harsh).run().contest_table())
+    assert not a.equals(b)
+
+
 def test_replicas_refuse_mixed_territories_and_bad_workers():
     one = base()
     other = replace(one, territory=replace(one.territory, villages_per_district=2))

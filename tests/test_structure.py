@@ -40,7 +40,7 @@ MAY_IMPORT: dict[str, set[str]] = {
               "metrics", "streams"},
     "io": set(),
     "runner": {"config", "io", "metrics", "model", "analysis"},
-    "replicas": {"config", "model", "world", "kernels"},
+    "replicas": {"config", "model", "world", "kernels", "streams"},
     "analysis": {"analysis", "config"},
     "edge": {"edge", "config", "kernels", "world", "agents", "elections", "regimes",
              "records", "metrics", "model", "runner", "io", "streams", "analysis", "__init__",

@@ -88,8 +88,8 @@ class AkimModel(mesa.Model):
     electorate is at most ``cfg.max_materialised_voters``; results never depend on it.
     """
 
-    def __init__(self, cfg: RunConfig | None = None, *, territory: Territory | None = None
-                 ) -> None:
+    def __init__(self, cfg: RunConfig | None = None, *, territory: Territory | None = None,
+                 population: Population | None = None) -> None:
         cfg = cfg if cfg is not None else RunConfig()
         validate(cfg)
         streams = Streams(cfg.seed)
@@ -100,7 +100,7 @@ class AkimModel(mesa.Model):
         self.pending_kind: dict[int, ContestKind] = {}
         self.year_performance = np.zeros(0)
         self.year_loyalty = np.zeros(0)
-        self._build_world(territory)
+        self._build_world(territory, population)
         self._build_regimes()
         council_terms, akim_terms = self._draw_first_terms()
         self._build_councils(council_terms)
@@ -109,15 +109,24 @@ class AkimModel(mesa.Model):
 
     # ------------------------------------------------------------------ build phases
 
-    def _build_world(self, territory: Territory | None) -> None:
-        """The territory, the parties, every voter and each unit's party supporters."""
+    def _build_world(self, territory: Territory | None, population: Population | None = None
+                     ) -> None:
+        """The territory, the parties, every voter and each unit's party supporters.
+
+        ``population`` is a ready one (read only during a run) that the caller vouches was
+        built for this territory, seed, voter behaviour and parties (the replica API
+        reuses it across parameter sets that leave those alone; see
+        :func:`akimsim.replicas.population_key`)."""
         cfg = self.cfg
         self.territory = territory if territory is not None else build_territory(cfg.territory)
         self.parties = list(cfg.behaviour.parties)
         self.party_names = [p.name for p in self.parties]
         self.dominant = next((i for i, p in enumerate(self.parties) if p.dominant), -1)
-        self.population: Population = build_population(
-            self.territory, cfg.behaviour.voters, self.parties, self.streams)
+        if population is not None and population.n != self.territory.n_voters:
+            raise ValueError(f"the population given has {population.n} voters, the "
+                             f"territory {self.territory.n_voters}")
+        self.population: Population = population if population is not None else \
+            build_population(self.territory, cfg.behaviour.voters, self.parties, self.streams)
         # supporters of each party (last column: unattached) in each unit's electorate
         self.party_supporters = party_supporters(self.territory, self.population,
                                                  len(self.parties))

@@ -3,7 +3,8 @@
 Calibration, sensitivity analysis and paired experiments need thousands of runs that
 differ only in the seed or in behavioural parameters. :func:`run_replicas` builds the
 territory once, keeps the compiled kernels warm, and runs every configuration on it,
-serially or on ``workers`` processes (each builds the territory once and runs its share).
+serially or on ``workers`` processes (each builds the territory once and runs its share),
+and reuses the voters of runs that share the seed, the voters' behaviour and the parties.
 Each run returns what ``measure`` makes of the finished model (by default its summary
 table); the results come back in the order of the configurations and are identical
 whatever the number of workers, since every run draws only from its own seed.
@@ -20,8 +21,10 @@ From Python::
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -29,7 +32,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from akimsim.config import RunConfig, TerritoryConfig
 from akimsim.model import AkimModel
-from akimsim.world import Territory, build_territory
+from akimsim.streams import Streams
+from akimsim.world import Population, Territory, build_population, build_territory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,15 +51,49 @@ def seeds_of(cfg: RunConfig, seeds: Iterable[int]) -> list[RunConfig]:
     return [replace(cfg, seed=int(s)) for s in seeds]
 
 
+def population_key(cfg: RunConfig) -> str:
+    """What a run's voters depend on besides the territory: the seed, the voters'
+    behaviour and the parties. Runs with equal keys on one territory draw the same
+    population."""
+    return repr((int(cfg.seed), cfg.behaviour.voters, list(cfg.behaviour.parties)))
+
+
+#: the populations drawn most recently in this process, by territory and population key
+_POPULATIONS: OrderedDict[tuple[int, str], Population] = OrderedDict()
+KEEP_POPULATIONS = 4
+
+
+def _population(cfg: RunConfig, territory: Territory) -> Population:
+    key = (id(territory), population_key(cfg))
+    if key in _POPULATIONS:
+        _POPULATIONS.move_to_end(key)
+        return _POPULATIONS[key]
+    pop = build_population(territory, cfg.behaviour.voters, list(cfg.behaviour.parties),
+                           Streams(cfg.seed))
+    _POPULATIONS[key] = pop
+    while len(_POPULATIONS) > KEEP_POPULATIONS:
+        _POPULATIONS.popitem(last=False)
+    return pop
+
+
 def run_one(cfg: RunConfig, territory: Territory,
             measure: Callable[[AkimModel], T] = summary_of) -> T:  # type: ignore[assignment]
-    """One run of ``cfg`` on a ready ``territory``; the model is released afterwards."""
+    """One run of ``cfg`` on a ready ``territory``; the model is released afterwards.
+
+    The voters of the last few (seed, voter behaviour, parties) are kept and reused, so
+    parameter sets that change only other behaviour (candidates, appointers, councils,
+    rules) do not draw the same population again; results are the same either way."""
     quiet = replace(cfg, output=replace(cfg.output, progress=False))
-    model = AkimModel(quiet, territory=territory).run()
+    model = AkimModel(quiet, territory=territory,
+                      population=_population(quiet, territory)).run()
     try:
         return measure(model)
     finally:
         model.release()
+        del model
+        # the run's cyclic garbage (agents and their model) goes now, not in the middle
+        # of the next run, where the collector's passes would also walk this one's
+        gc.collect()
 
 
 # per worker process: the territory, built once by the initializer
