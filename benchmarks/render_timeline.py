@@ -141,12 +141,14 @@ def twin(t: dict[str, Any]) -> str:
     for name, r in tw.items():
         if not isinstance(r, dict) or "ratio" not in r:
             continue
-        rows.append([name, f"{r.get('voters', 0):,}", _g(r.get("akimsim_total_s")),
-                     _g(r.get("twin_total_s")), _g(r.get("ratio")),
-                     f"{r.get('akimsim_contests', '-')} / {r.get('twin_contests', '-')}",
-                     f"{_g(r.get('akimsim_turnout'))} / {_g(r.get('twin_turnout'))}"])
-    return _table(["territory", "voters", "akimsim s", "twin s", "twin / akimsim",
-                   "contests (akimsim / twin)", "turnout (akimsim / twin)"], rows)
+        ours, twin_r = r.get("akimsim", {}), r.get("twin", {})
+        rows.append([name, f"{r.get('voters', 0):,}", _g(ours.get("total_s")),
+                     _g(twin_r.get("total_s")), _g(r.get("ratio")), _g(r.get("ratio_run")),
+                     f"{ours.get('contests', '-')} / {twin_r.get('contests', '-')}",
+                     f"{_g(ours.get('mean_turnout'))} / {_g(twin_r.get('mean_turnout'))}"])
+    return _table(["territory", "voters", "akimsim s (build + run)", "twin s",
+                   "twin / akimsim", "run only", "contests (akimsim / twin)",
+                   "turnout (akimsim / twin)"], rows)
 
 
 def figure(t: dict[str, Any], path: Path) -> bool:
