@@ -333,3 +333,48 @@ def test_the_contest_table_from_columns_equals_the_per_contest_table(rule):
     assert len(fast) > 50
     assert set(fast["status"]) >= {"elected", "appointed"}
     pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_offices_keep_each_holders_record_by_hand():
+    from akimsim.agents import Traits
+    from akimsim.agents.offices import Offices
+
+    pool = CandidatePool.of_people([[(7, Traits(0.1, 0.2, 1.5, 0.3, 0))],
+                                    [(8, Traits(0.0, 0.0, -1.0, 2.0, -1))]])
+    o = Offices(2, capacity=2)
+    o.seat(np.array([0, 1]), pool, np.array([0, 1]), 2020, 1, np.array([2025, 2025]),
+           np.array([0.5, 0.5]), acting=False)
+    units = np.array([0, 1])
+    assert o.record(units, 5).tolist() == [0.0, 0.0]  # no year in office yet
+    assert o.mean_loyalty(units, 5).tolist() == [0.3, 2.0]  # the trait until then
+    for perf in ([1.0, 2.0], [2.0, 4.0], [4.0, 8.0]):  # three years; capacity grows
+        o.remember(np.array(perf), np.array(perf) / 2)
+    assert o.tenure.tolist() == [3, 3]
+    assert o.record(units, 2).tolist() == [3.0, 6.0]  # (2 + 4) / 2 and (4 + 8) / 2
+    assert o.record(units, 5).tolist() == [7.0 / 3, 14.0 / 3]
+    assert o.mean_loyalty(units, 1).tolist() == [2.0, 4.0]
+    # a new holder starts afresh; the incumbent's new term keeps its record
+    o.seat(np.array([1]), pool, np.array([0]), 2023, 2, 2028, np.array([0.9]), acting=True)
+    o.renew(np.array([0]), 2028, 2, np.array([0.4]))
+    assert o.person_id.tolist() == [7, 7]
+    assert o.record(units, 5).tolist() == [7.0 / 3, 0.0]
+    assert o.consecutive_terms.tolist() == [2, 1]
+    assert o.acting.tolist() == [False, True]
+    assert o.term_end.tolist() == [2028, 2028]
+
+
+def test_an_akim_agent_views_its_units_office():
+    cfg = toy_config(2)
+    cfg.output.progress = False
+    model = AkimModel(cfg).run()
+    offices = model.office_table()
+    last = offices[offices["year"] == cfg.end_year].set_index("unit")
+    for akim in model.akim_of:  # one agent per unit for the whole run
+        row = last.loc[akim.unit]
+        assert (akim.person_id, akim.competence, akim.tenure) == (
+            row["person_id"], row["competence"], row["tenure"])
+        assert akim.regime.value == row["selected_by"]
+    from akimsim.agents import Akim, RegionalAkim
+
+    assert (len(model.agents_by_type[Akim]) + len(model.agents_by_type[RegionalAkim])
+            == model.territory.n_units)
