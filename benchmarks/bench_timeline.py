@@ -186,15 +186,24 @@ print(json.dumps({"runs": n, "workers": workers, "wall_s": wall, "runs_per_s": n
 
 
 def replicas(n: int, scale: float, timeout: float) -> list[dict[str, Any]]:
+    """Wall time of ``n`` and ``3 n`` runs on 1 and 2 workers; the steady rate is the
+    marginal one, (3n - n) runs over the difference in wall time, which leaves out the
+    workers' start."""
     out = []
     for workers in (1, 2):
-        res = subprocess.run([sys.executable, "-c", _REPLICAS, str(n), str(workers), str(scale)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=timeout,
-                             check=False)
-        if res.returncode != 0:
-            out.append({"workers": workers, "error": res.stderr[-2000:]})
-        else:
-            out.append(json.loads(res.stdout.strip().splitlines()[-1]) | {"scale": scale})
+        walls = {}
+        for runs in (n, 3 * n):
+            res = subprocess.run([sys.executable, "-c", _REPLICAS, str(runs), str(workers),
+                                  str(scale)], capture_output=True, text=True, cwd=ROOT,
+                                 timeout=timeout, check=False)
+            if res.returncode != 0:
+                out.append({"workers": workers, "runs": runs, "error": res.stderr[-2000:]})
+                break
+            row = json.loads(res.stdout.strip().splitlines()[-1]) | {"scale": scale}
+            walls[runs] = row["wall_s"]
+            out.append(row)
+        if len(walls) == 2:
+            out[-1]["steady_runs_per_s"] = 2 * n / (walls[3 * n] - walls[n])
     return out
 
 
@@ -218,31 +227,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-60m", dest="big", action="store_false")
     parser.add_argument("--no-twin", dest="twin", action="store_false")
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--parts", default="scaling,commands,startup,replicas,twin",
+                        help="comma-separated parts to measure; the others are kept from "
+                             "--out when it exists")
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
     reps = 1 if args.quick else args.repeats
-    result: dict[str, Any] = {"machine": machine_info(), "source": source_state()}
+    result: dict[str, Any] = json.loads(args.out.read_text()) if (
+        args.out.is_file() and parts != {"scaling", "commands", "startup", "replicas", "twin"}
+    ) else {}
+    result |= {"machine": machine_info(), "source": source_state()}
     scales = [0.01, 0.05] if args.quick else [0.01, 0.1, 1.0]
-    result["scaling"] = []
-    for scale in scales:
+    if "scaling" in parts:
+        result["scaling"] = []
+    for scale in scales if "scaling" in parts else []:
         print(f"in-process, Kazakhstan at {scale:g} ...", flush=True)
         r = child({"territory": {"scale": scale}, "repeats": reps if scale < 1 else
                    max(1, min(reps, 3))}, args.timeout)
         result["scaling"].append({"name": f"Kazakhstan {scale * 100:g} %", "scale": scale} | r)
-    if args.big and not args.quick:
+    if args.big and not args.quick and "scaling" in parts:
         print("in-process, synthetic country of 60 M voters ...", flush=True)
         r = child({"territory": BIG, "repeats": 1}, args.timeout)
         result["scaling"].append({"name": "synthetic, 5x Kazakhstan", "scale": None} | r)
-    print("whole commands ...", flush=True)
-    cmds = [["territory=toy"], ["territory=kazakhstan_sample"]]
-    if not args.quick:
-        cmds.append([])
-    result["commands"] = [whole_command(c, 1 if args.quick else 3, args.timeout) for c in cmds]
-    print("start-up ...", flush=True)
-    result["startup"] = startup(2 if args.quick else 5)
-    print("replicas ...", flush=True)
-    result["replicas"] = replicas(4 if args.quick else 16, 0.05 if args.quick else 0.1,
-                                  args.timeout)
-    if args.twin:
+    if "commands" in parts:
+        print("whole commands ...", flush=True)
+        cmds = [["territory=toy"], ["territory=kazakhstan_sample"]]
+        if not args.quick:
+            cmds.append([])
+        result["commands"] = [whole_command(c, 1 if args.quick else 3, args.timeout)
+                              for c in cmds]
+    if "startup" in parts:
+        print("start-up ...", flush=True)
+        result["startup"] = startup(2 if args.quick else 5)
+    if "replicas" in parts:
+        print("replicas ...", flush=True)
+        result["replicas"] = replicas(4 if args.quick else 10, 0.05 if args.quick else 0.1,
+                                      args.timeout)
+    if args.twin and "twin" in parts:
         print("Mesa-idiomatic twin ...", flush=True)
         result["twin"] = twin(1 if args.quick else 3, args.quick)
     args.out.parent.mkdir(parents=True, exist_ok=True)
