@@ -6,7 +6,7 @@ what the model says. Each run is the default reform timeline (``kazakhstan_refor
 ``summary_table`` is averaged over the years per tier and regime. Usage::
 
     # measure the checkout this script is imported with (PYTHONPATH picks the source)
-    python scripts/equivalence.py measure OUT.csv [--seeds 20] [--scale 0.1]
+    python scripts/equivalence.py measure OUT.csv [--seeds 20] [--scale 0.1] [--first 0]
     # measure a git revision in a throwaway worktree, with this checkout's venv
     python scripts/equivalence.py revision REV OUT.csv [--seeds 20] [--scale 0.1]
     # compare two measurements: a Markdown table and exit status 0 either way
@@ -38,8 +38,9 @@ METRICS = ("turnout", "candidates_mean", "enc_mean", "margin_mean", "no_winner_s
            "acting_share", "contests")
 
 
-def measure(out: Path, seeds: int, scale: float) -> None:
-    """Run ``seeds`` seeds of the default timeline and write the per-seed means."""
+def measure(out: Path, seeds: int, scale: float, first: int = 0) -> None:
+    """Run seeds ``first`` .. ``first + seeds - 1`` of the default timeline and write the
+    per-seed means."""
     import warnings
 
     from akimsim import AkimModel, RunConfig, kazakhstan_reform
@@ -51,7 +52,7 @@ def measure(out: Path, seeds: int, scale: float) -> None:
     print(f"akimsim from {Path(akimsim.__file__).parent}", file=sys.stderr)
     rows = []
     t0 = time.perf_counter()
-    for seed in range(seeds):
+    for seed in range(first, first + seeds):
         cfg = RunConfig(seed=seed, territory=TerritoryConfig(scale=scale),
                         regimes=kazakhstan_reform())
         cfg.output.progress = False
@@ -63,12 +64,12 @@ def measure(out: Path, seeds: int, scale: float) -> None:
             for metric in METRICS:
                 rows.append({"seed": seed, "tier": tier, "regime": regime, "metric": metric,
                              "value": float(values[metric])})
-        print(f"seed {seed + 1}/{seeds} done ({time.perf_counter() - t0:.1f} s)",
+        print(f"seed {seed} done ({time.perf_counter() - t0:.1f} s)",
               file=sys.stderr)
     pd.DataFrame(rows).to_csv(out, index=False)
 
 
-def revision(rev: str, out: Path, seeds: int, scale: float) -> None:
+def revision(rev: str, out: Path, seeds: int, scale: float, first: int = 0) -> None:
     """``measure`` on git revision ``rev`` (a worktree; this checkout's interpreter)."""
     repo = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory(prefix="akimsim-eq-") as tmp:
@@ -78,7 +79,8 @@ def revision(rev: str, out: Path, seeds: int, scale: float) -> None:
         try:
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             subprocess.run([sys.executable, __file__, "measure", str(out.resolve()),
-                            "--seeds", str(seeds), "--scale", str(scale)], env=env, check=True)
+                            "--seeds", str(seeds), "--scale", str(scale), "--first",
+                            str(first)], env=env, check=True)
         finally:
             subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)],
                            check=False, capture_output=True)
@@ -94,10 +96,15 @@ def _interval(x: np.ndarray) -> tuple[float, float, float]:
     return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
 
 
+def _read(paths: Path) -> pd.DataFrame:
+    """One measurement, or several joined with commas (other seeds of the same code)."""
+    return pd.concat([pd.read_csv(p) for p in str(paths).split(",")], ignore_index=True)
+
+
 def compare(before: Path, after: Path, out: Path | None) -> str:
     from scipy import stats
 
-    a, b = pd.read_csv(before), pd.read_csv(after)
+    a, b = _read(before), _read(after)
     lines = ["| tier | regime | metric | before (95 % CI) | after (95 % CI) | difference "
              "(Welch 95 % CI) | holds 0 |", "|---|---|---|---|---|---|---|"]
     pvals: list[float] = []
@@ -154,15 +161,16 @@ def main(argv: list[str] | None = None) -> int:
     for p in (m, r):
         p.add_argument("--seeds", type=int, default=20)
         p.add_argument("--scale", type=float, default=0.1)
+        p.add_argument("--first", type=int, default=0, help="the first seed")
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
     c.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.cmd == "measure":
-        measure(args.out, args.seeds, args.scale)
+        measure(args.out, args.seeds, args.scale, args.first)
     elif args.cmd == "revision":
-        revision(args.rev, args.out, args.seeds, args.scale)
+        revision(args.rev, args.out, args.seeds, args.scale, args.first)
     else:
         print(compare(args.before, args.after, args.out))
     return 0

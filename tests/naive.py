@@ -125,6 +125,33 @@ def normal_pair(key: int, row: int, channel: int) -> tuple[float, float]:
     return radius * math.cos(angle), radius * math.sin(angle)
 
 
+_A = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+      1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
+_B = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+      6.680131188771972e+01, -1.328068155288572e+01)
+_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+      -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
+_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+      3.754408661907416e+00)
+
+
+def normal_quantile(p: float) -> float:
+    """Acklam's approximation of the standard normal quantile, in plain Python."""
+    if p < 0.02425 or p > 1.0 - 0.02425:
+        q = math.sqrt(-2.0 * math.log(p if p < 0.02425 else 1.0 - p))
+        num = (((((_C[0] * q + _C[1]) * q + _C[2]) * q + _C[3]) * q + _C[4]) * q + _C[5])
+        z = num / ((((_D[0] * q + _D[1]) * q + _D[2]) * q + _D[3]) * q + 1.0)
+        return z if p < 0.02425 else -z
+    q = p - 0.5
+    r = q * q
+    num = (((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q
+    return num / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0)
+
+
+def normal01(key: int, row: int, channel: int) -> float:
+    return normal_quantile(uniform01(key, row, channel))
+
+
 def voters(unit_start, unit_count, unit_mean, unit_shift, party_cum, party_xy, params, key, n):
     voter_sd, pull, s_mu, s_sd, t_mu, t_sd = (float(p) for p in params)
     xy = np.zeros((n, 2), dtype=np.float32)
@@ -133,8 +160,8 @@ def voters(unit_start, unit_count, unit_mean, unit_shift, party_cum, party_xy, p
     logit = np.zeros(n, dtype=np.float32)
     for u in range(len(unit_start)):
         for i in range(int(unit_start[u]), int(unit_start[u] + unit_count[u])):
-            zx, zy = normal_pair(key, i, 1)
-            zs, zt = normal_pair(key, i, 3)
+            zx, zy = normal01(key, i, 1), normal01(key, i, 2)
+            zs, zt = normal01(key, i, 3), normal01(key, i, 4)
             x = float(unit_mean[u, 0]) + voter_sd * zx
             y = float(unit_mean[u, 1]) + voter_sd * zy
             draw = uniform01(key, i, 5)

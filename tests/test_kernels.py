@@ -228,3 +228,23 @@ def test_channels_of_one_key_never_overlap():
     assert int(rng.TURNOUT_CHANNEL) == naive.TURNOUT_CHANNEL
     assert int(rng.LOT_CHANNEL) == naive.LOT_CHANNEL
     assert int(rng.RUNOFF_CHANNEL) == naive.RUNOFF_CHANNEL
+
+
+def test_normal_quantile_is_the_normal_quantile():
+    """The voters' normals are quantiles of one uniform each (Acklam's approximation):
+    within its stated relative error of SciPy's exact quantile, tails included, and
+    standard normal over many draws."""
+    from scipy.special import ndtri
+
+    from akimsim.kernels.rng import normal01, normal_quantile
+
+    p = np.concatenate([np.logspace(-15, -1, 200), np.linspace(0.001, 0.999, 2001),
+                        1 - np.logspace(-15, -1, 200)])
+    ours = np.array([normal_quantile(float(v)) for v in p])
+    exact = ndtri(p)
+    ok = np.abs(exact) > 1e-12
+    assert np.max(np.abs(ours[ok] - exact[ok]) / np.abs(exact[ok])) < 1.2e-9
+    z = np.array([normal01(np.uint64(77), i, np.uint64(1)) for i in range(200_000)])
+    assert abs(z.mean()) < 0.01
+    assert abs(z.std() - 1.0) < 0.01
+    assert abs(np.mean(z > 1.959964) - 0.025) < 0.002

@@ -39,7 +39,7 @@ from akimsim.agents import (
 )
 from akimsim.agents.behaviour.accountability import focus_of
 from akimsim.agents.behaviour.entry import shortlist_entry
-from akimsim.agents.councils import council_size, draw_deputies
+from akimsim.agents.councils import council_size, draw_councils
 from akimsim.agents.offices import Offices
 from akimsim.agents.officials import appointer_utility
 from akimsim.agents.pool import CandidatePool, Incumbents, rank_within
@@ -170,9 +170,8 @@ class AkimModel(mesa.Model):
         """The President and a maslikhat in every region and district."""
         self.president = President(self, self.dominant, self.cfg.behaviour.appointers)
         self.maslikhats: dict[int, Maslikhat] = {}
-        for unit in np.flatnonzero(self.territory.tier < Tier.rural.code).tolist():
-            self.maslikhats[unit] = self._new_maslikhat(unit, self.cfg.start_year - 1,
-                                                        int(term_end[unit]))
+        units = np.flatnonzero(self.territory.tier < Tier.rural.code).astype(np.int64)
+        self._seat_councils(self.cfg.start_year - 1, units, term_end[units])
 
     def _build_offices(self, term_end: np.ndarray) -> None:
         """Every unit's office (arrays, with one Akim agent per unit as a view) and the
@@ -236,17 +235,28 @@ class AkimModel(mesa.Model):
         """Every contest's outcome so far, in the order they were decided."""
         return self.run_record.outcomes
 
-    def _new_maslikhat(self, unit: int, year: int, term_end: int) -> Maslikhat:
-        """A council drawn from the unit's voters (``maslikhats`` stream keyed by year and
-        unit; :func:`akimsim.agents.councils.draw_deputies`)."""
+    def _seat_councils(self, year: int, units: np.ndarray, term_end: np.ndarray) -> None:
+        """New councils for ``units``, drawn from their voters as one batch (the
+        ``maslikhats`` key of the year and unit; :func:`akimsim.agents.councils.
+        draw_councils`); a unit keeps its Maslikhat agent across councils."""
+        if units.shape[0] == 0:
+            return
         terr, rules = self.territory, self.cfg.behaviour.maslikhats
-        size = council_size(rules, terr.tier[unit] == Tier.region.code, terr.kind[unit])
-        xy, party = draw_deputies(
-            self.streams.generator(Purpose.maslikhats, year, unit),
-            (int(terr.start[unit]), int(terr.stop[unit])), self.population.xy,
-            self.party_supporters[unit], self.dominant, self.parties, size, rules,
+        sizes = np.array([council_size(rules, terr.tier[u] == Tier.region.code, terr.kind[u])
+                          for u in units.tolist()], dtype=np.int64)
+        drawn = draw_councils(
+            self.streams.keys(Purpose.maslikhats, year, units),
+            np.column_stack([terr.start[units], terr.stop[units]]), self.population.xy,
+            self.party_supporters[units], sizes, self.dominant, self.parties, rules,
             self.cfg.behaviour.voters.party_pull)
-        return Maslikhat(self, unit, size, rules, xy, party, term_end)
+        for u, end, (xy, party) in zip(units.tolist(), np.asarray(term_end).tolist(), drawn,
+                                       strict=True):
+            council = self.maslikhats.get(u)
+            if council is None:
+                self.maslikhats[u] = Maslikhat(self, u, party.shape[0], rules, xy, party,
+                                               int(end))
+            else:
+                council.renew(xy, party, int(end), rules)
 
     def _focus(self, regime: RegimeName | np.ndarray, party: np.ndarray) -> np.ndarray:
         """The focus of akims selected by ``regime`` (a name or codes) with ``party``."""
@@ -361,10 +371,9 @@ class AkimModel(mesa.Model):
     def elect_maslikhats(self, year: int) -> None:
         """Renew councils whose five-year term ends this year."""
         term = self.cfg.behaviour.maslikhats.term_years
-        for u, council in list(self.maslikhats.items()):
-            if council.term_end <= year:
-                council.remove()
-                self.maslikhats[u] = self._new_maslikhat(u, year, year + term)
+        due = np.array([u for u, c in self.maslikhats.items() if c.term_end <= year],
+                       dtype=np.int64)
+        self._seat_councils(year, due, np.full(due.shape[0], year + term))
 
     def select_akims(self, year: int) -> None:
         """Fill every post whose term ended: tier by tier, regime by regime."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import mesa
 import numpy as np
 
 from akimsim.config import MaslikhatBehaviour, PartyConfig
+from akimsim.kernels.rng import DEPUTY_SEAT, DEPUTY_VOTER, uniforms
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,14 @@ class Maslikhat(mesa.Agent):
         if deputy_xy.shape != (size, 2) or deputy_party.shape != (size,):
             raise ValueError(f"a maslikhat of {size} needs {size} deputy positions and parties")
         self.unit = unit
+        self.renew(deputy_xy, deputy_party, term_end, rules)
+
+    def renew(self, deputy_xy: np.ndarray, deputy_party: np.ndarray, term_end: int,
+              rules: MaslikhatBehaviour) -> None:
+        """A new council for the unit (its deputies and term); the agent stays."""
+        size = int(deputy_party.shape[0])
+        if deputy_xy.shape != (size, 2):
+            raise ValueError(f"a maslikhat of {size} needs {size} deputy positions")
         self.size = size
         self.term_end = term_end
         self.deputies = DeputyBloc(deputy_xy, deputy_party, rules)
@@ -112,29 +122,45 @@ def council_size(rules: MaslikhatBehaviour, is_region: bool, kind: str) -> int:
     return rules.size_district
 
 
-def draw_deputies(rng: np.random.Generator, voter_rows: tuple[int, int], voter_xy: np.ndarray,
-                  supporters: np.ndarray, dominant: int, parties: Sequence[PartyConfig],
-                  size: int, rules: MaslikhatBehaviour, party_pull: float
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """A council of ``size`` deputies drawn from the unit's electorate.
+def draw_councils(keys: np.ndarray, voter_rows: np.ndarray, voter_xy: np.ndarray,
+                  supporters: np.ndarray, sizes: np.ndarray, dominant: int,
+                  parties: Sequence[PartyConfig], rules: MaslikhatBehaviour,
+                  party_pull: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The councils of a batch of units, drawn from their electorates at once.
 
-    Each deputy stands where a voter drawn from ``voter_rows`` (the unit's
-    ``[start, stop)``) stands; seats go to parties in proportion to their supporters in
-    the unit (``supporters`` int64[P + 1], the last entry the unattached), the dominant
-    party's share multiplied by ``rules.dominant_seat_bonus``; a party deputy moves
-    ``party_pull`` of the way toward the party's platform. An assumption (the councils
-    are not yet elected by voters; docs/model.md). Returns positions float64[D, 2] and
-    parties int64[D] (-1 non-party).
+    Council ``j`` has ``sizes[j]`` deputies. Each stands where a voter drawn from the
+    unit's rows ``voter_rows[j]`` = (start, stop) stands; seats go to parties in
+    proportion to their supporters in the unit (``supporters[j]`` int64[P + 1], the
+    last entry the unattached), the dominant party's share multiplied by
+    ``rules.dominant_seat_bonus``; a party deputy moves ``party_pull`` of the way toward
+    the party's platform. Draws are counter-based, keyed by the unit's ``maslikhats``
+    key and the seat (channels ``DEPUTY_VOTER`` and ``DEPUTY_SEAT``). An assumption
+    (the councils are not yet elected by voters; docs/model.md). Returns, per council,
+    positions float64[D, 2] and parties int64[D] (-1 non-party).
     """
-    rows = rng.integers(voter_rows[0], voter_rows[1], size=size)
-    xy = voter_xy[rows].astype(np.float64)
+    c = int(sizes.shape[0])
+    if c == 0:
+        return []
+    sizes = sizes.astype(np.int64)
+    council = np.repeat(np.arange(c), sizes)
+    seat = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes,
+                                                                   sizes)
+    key = keys[council]
+    start = voter_rows[council, 0].astype(np.int64)
+    n = (voter_rows[council, 1] - voter_rows[council, 0]).astype(np.int64)
+    pick = np.minimum((uniforms(key, seat, DEPUTY_VOTER) * n).astype(np.int64), n - 1)
+    xy = voter_xy[start + np.maximum(pick, 0)].astype(np.float64)
     counts = supporters.astype(np.float64)
     if dominant >= 0:
-        counts[dominant] *= rules.dominant_seat_bonus
-    probs = counts / counts.sum()
-    seat = rng.choice(len(probs), size=size, p=probs)
-    party = np.where(seat == len(parties), -1, seat).astype(np.int64)
-    platforms = np.array([[p.x, p.y] for p in parties])
+        counts[:, dominant] *= rules.dominant_seat_bonus
+    cdf = np.cumsum(counts, axis=1)
+    cdf /= cdf[:, -1:]
+    draw = uniforms(key, seat, DEPUTY_SEAT)
+    got = (draw[:, None] >= cdf[council]).sum(axis=1)
+    got = np.minimum(got, counts.shape[1] - 1)
+    party = np.where(got == len(parties), -1, got).astype(np.int64)
+    platforms = np.array([[p.x, p.y] for p in parties], dtype=np.float64).reshape(-1, 2)
     member = party >= 0
     xy[member] = (1 - party_pull) * xy[member] + party_pull * platforms[party[member]]
-    return xy, party
+    bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    return [(xy[a:b], party[a:b]) for a, b in pairwise(bounds)]

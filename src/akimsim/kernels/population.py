@@ -10,7 +10,7 @@ import numpy as np
 from numba import prange
 
 from akimsim.kernels._jit import kernel
-from akimsim.kernels.rng import VOTER_PARTY, VOTER_POSITION, VOTER_TRAITS, normal_pair, uniform01
+from akimsim.kernels.rng import VOTER_PARTY, VOTER_POSITION, VOTER_TRAITS, normal01, uniform01
 
 
 @kernel
@@ -33,8 +33,10 @@ def voters_kernel(blocks, units, parties, params, key, out):  # type: ignore[no-
     for blk in prange(blocks.start.shape[0]):
         u = blocks.unit[blk]
         for i in range(blocks.start[blk], blocks.stop[blk]):
-            zx, zy = normal_pair(key, i, VOTER_POSITION)
-            zs, zt = normal_pair(key, i, VOTER_TRAITS)
+            zx = normal01(key, i, VOTER_POSITION)
+            zy = normal01(key, i, VOTER_POSITION + np.uint64(1))
+            zs = normal01(key, i, VOTER_TRAITS)
+            zt = normal01(key, i, VOTER_TRAITS + np.uint64(1))
             x = units.mean[u, 0] + params.voter_sd * zx
             y = units.mean[u, 1] + params.voter_sd * zy
             draw = uniform01(key, i, VOTER_PARTY)

@@ -13,9 +13,10 @@ Channels, by key (two draws of one key never share a channel):
 ==================  ===========================  ======================================
 key                 channel                      draw
 ==================  ===========================  ======================================
-population (run)    :data:`VOTER_POSITION` + 0/1  ideal point, x and y (Box-Muller)
+population (run)    :data:`VOTER_POSITION` + 0/1  ideal point, x and y (one normal
+                                                 quantile each, :func:`normal01`)
 population (run)    :data:`VOTER_TRAITS` + 0/1    attachment strength and turnout
-                                                 propensity (Box-Muller)
+                                                 propensity (:func:`normal01`)
 population (run)    :data:`VOTER_PARTY`           which party the voter is attached to
 ballots (contest)   0 .. R-1 (:data:`RANK_PICK`)   the r-th pick of a voter's ranking
                                                  (r = 0 is the single-mark choice)
@@ -34,6 +35,9 @@ appointers (post)   :data:`COUNCIL_ROUND` + 2(r-1)  a deputy's noise in round r 
                                                  deputy x slots + slot)
 appointers (post)   :data:`CONSENT` + 2i          a deputy's noise on proposal i (row =
                                                  deputy)
+council (unit)      :data:`DEPUTY_VOTER`          which voter a deputy stands where (row =
+                                                 seat)
+council (unit)      :data:`DEPUTY_SEAT`           which party a seat goes to (row = seat)
 council lots (post) :data:`CLERK` + r             the clerk's draw in round r (row 0)
 council lots (post) :data:`CUT_DRAW`              a candidate's draw at the cut (row =
                                                  slot)
@@ -70,6 +74,8 @@ COUNCIL_ROUND = np.uint64(0x32)  # round r: 0x32 + 2 (r - 1) and the next
 CONSENT = np.uint64(0x100)  # proposal i < 64: 0x100 + 2 i and the next
 CLERK = np.uint64(0x200)  # round r < 8: 0x200 + r
 CUT_DRAW = np.uint64(0x210)
+DEPUTY_VOTER = np.uint64(0x300)
+DEPUTY_SEAT = np.uint64(0x301)
 #: rows of the candidates key (see the module docstring)
 SELF_ROW = 1 << 16
 INCUMBENT_ROW = (1 << 32) - 1
@@ -95,6 +101,8 @@ CHANNELS: dict[str, tuple[str, int, int]] = {
     "deputies' consent noise, proposals 0-63": ("appointers", int(CONSENT), 128),
     "clerk's lot, rounds 0-7": ("council lots", int(CLERK), 8),
     "lot at the cut": ("council lots", int(CUT_DRAW), 1),
+    "deputy's voter": ("council", int(DEPUTY_VOTER), 1),
+    "deputy's party": ("council", int(DEPUTY_SEAT), 1),
 }
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -131,6 +139,41 @@ def normal_pair(key: np.uint64, row: int, channel: np.uint64) -> tuple[float, fl
     radius = np.sqrt(-2.0 * np.log(uniform01(key, row, channel)))
     angle = 2.0 * np.pi * uniform01(key, row, channel + np.uint64(1))
     return radius * np.cos(angle), radius * np.sin(angle)
+
+
+# Acklam's rational approximation of the standard normal quantile (P. J. Acklam, "An
+# algorithm for computing the inverse normal cumulative distribution function", 2003):
+# relative error below 1.15e-9 on (0, 1), one uniform per normal and no trigonometry
+_A = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+      1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
+_B = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+      6.680131188771972e+01, -1.328068155288572e+01)
+_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+      -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
+_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+      3.754408661907416e+00)
+_P_LOW = 0.02425
+
+
+@helper
+def normal_quantile(p: float) -> float:
+    """The standard normal quantile of ``p`` in (0, 1) (Acklam's approximation)."""
+    if p < _P_LOW or p > 1.0 - _P_LOW:
+        q = np.sqrt(-2.0 * np.log(p if p < _P_LOW else 1.0 - p))
+        z = ((((((_C[0] * q + _C[1]) * q + _C[2]) * q + _C[3]) * q + _C[4]) * q + _C[5])
+             / ((((_D[0] * q + _D[1]) * q + _D[2]) * q + _D[3]) * q + 1.0))
+        return z if p < _P_LOW else -z
+    q = p - 0.5
+    r = q * q
+    return ((((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q
+            / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0))
+
+
+@helper
+def normal01(key: np.uint64, row: int, channel: np.uint64) -> float:
+    """A standard normal draw determined by (key, row, channel): the quantile of one
+    uniform (:func:`normal_quantile`)."""
+    return normal_quantile(uniform01(key, row, channel))
 
 
 @helper
