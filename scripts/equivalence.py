@@ -141,8 +141,9 @@ def compare(before: Path, after: Path, out: Path | None) -> str:
     m = ordered.shape[0]
     holm = int(np.sum(np.cumprod(ordered <= 0.05 / (m - np.arange(m)))))
     seeds_a, seeds_b = a.seed.nunique(), b.seed.nunique()
+    noun = "difference" if excluded == 1 else "differences"
     summary = (f"{m} comparisons ({seeds_a} seeds before, {seeds_b} after): {excluded} "
-               f"differences whose 95 % interval excludes 0 (about {0.05 * m:.1f} expected "
+               f"{noun} whose 95 % interval excludes 0 (about {0.05 * m:.1f} expected "
                f"by chance); after Holm's correction over the family, {holm} remain.")
     text = summary + "\n\n" + "\n".join(lines) + "\n"
     if out is not None:
