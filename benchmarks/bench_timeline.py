@@ -42,7 +42,7 @@ BIG = {"source": "synthetic", "regions": 100, "districts_per_region": 11,
        "district_centre_voters": 20000, "region_centre_voters": 140000}
 
 _CHILD = r"""
-import json, sys, time, warnings
+import gc, json, sys, time, warnings
 warnings.simplefilter("ignore")
 spec = json.loads(sys.argv[1])
 t_start = time.perf_counter()
@@ -74,6 +74,7 @@ def config(territory, seed):
 
 warm = config({"scale": 0.01}, 99)
 AkimModel(warm).run().release()
+gc.collect()  # each measured run starts as in a fresh process, without earlier garbage
 runs = []
 for r in range(spec["repeats"]):
     spent.clear()
@@ -88,6 +89,7 @@ for r in range(spec["repeats"]):
                  "voters": int(model.territory.n_voters), "units": int(model.territory.n_units)})
     model.release()
     del model
+    gc.collect()
 print(json.dumps({"import_s": t_import, "runs": runs}))
 """
 
