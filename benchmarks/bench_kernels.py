@@ -80,6 +80,27 @@ def np_mix64(z: np.ndarray) -> np.ndarray:
     return z
 
 
+def np_normal_quantile(p: np.ndarray) -> np.ndarray:
+    """kernels.rng.normal_quantile (Acklam's approximation) elementwise, with the same
+    operations in the same order."""
+    from akimsim.kernels.rng import _A, _B, _C, _D, _P_LOW
+
+    out = np.empty_like(p)
+    tail = (p < _P_LOW) | (p > 1.0 - _P_LOW)
+    mid = ~tail
+    q = p[mid] - 0.5
+    r = q * q
+    out[mid] = ((((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q
+                / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0))
+    pt = p[tail]
+    low = pt < _P_LOW
+    qt = np.sqrt(-2.0 * np.log(np.where(low, pt, 1.0 - pt)))
+    z = ((((((_C[0] * qt + _C[1]) * qt + _C[2]) * qt + _C[3]) * qt + _C[4]) * qt + _C[5])
+         / ((((_D[0] * qt + _D[1]) * qt + _D[2]) * qt + _D[3]) * qt + 1.0))
+    out[tail] = np.where(low, z, -z)
+    return out
+
+
 def np_uniform01(key: np.ndarray, row: np.ndarray, channel: int) -> np.ndarray:
     """uniform01(key, row, channel) elementwise; key and row uint64 arrays (broadcast)."""
     z = row * GOLDEN
@@ -730,13 +751,11 @@ def np_voters(territory: Any, args: dict[str, Any]) -> tuple[np.ndarray, ...]:
     key = np.uint64(args["key"])
     voter_sd, pull, s_mu, s_sd, t_mu, t_sd = (float(p) for p in args["params"])
 
-    def normal_pair(channel: int) -> tuple[np.ndarray, np.ndarray]:
-        radius = np.sqrt(-2.0 * np.log(np_uniform01(key, rows, channel)))
-        angle = 2.0 * np.pi * np_uniform01(key, rows, channel + 1)
-        return radius * np.cos(angle), radius * np.sin(angle)
+    def normal01(channel: int) -> np.ndarray:
+        return np_normal_quantile(np_uniform01(key, rows, channel))
 
-    zx, zy = normal_pair(VOTER_POSITION)
-    zs, zt = normal_pair(VOTER_TRAITS)
+    zx, zy = normal01(VOTER_POSITION), normal01(VOTER_POSITION + 1)
+    zs, zt = normal01(VOTER_TRAITS), normal01(VOTER_TRAITS + 1)
     mean = args["unit_mean"]
     x = mean[home, 0] + voter_sd * zx
     y = mean[home, 1] + voter_sd * zy
