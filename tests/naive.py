@@ -10,6 +10,13 @@ import math
 
 import numpy as np
 
+from akimsim.kernels.rng import (  # Acklam's coefficients (the quantile's code stays separate)
+    _A,
+    _B,
+    _C,
+    _D,
+)
+
 MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 M1 = 0xBF58476D1CE4E5B9
@@ -123,16 +130,6 @@ def normal_pair(key: int, row: int, channel: int) -> tuple[float, float]:
     radius = math.sqrt(-2.0 * math.log(uniform01(key, row, channel)))
     angle = 2.0 * math.pi * uniform01(key, row, channel + 1)
     return radius * math.cos(angle), radius * math.sin(angle)
-
-
-_A = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-      1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
-_B = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-      6.680131188771972e+01, -1.328068155288572e+01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-      -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
-_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-      3.754408661907416e+00)
 
 
 def normal_quantile(p: float) -> float:

@@ -321,21 +321,9 @@ def contest_table_by_contest(record: RunRecord) -> pd.DataFrame:
             "tie": len(out.ties) > 0,
             "ties": [t.as_record() for t in out.ties],
         })
-    columns = [
-        "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
-        "n_candidates", "nominated", "candidate_ids", "candidate_parties",
-        "candidate_nominations", "candidate_x", "candidate_y", "votes", "first_preferences",
-        "against_all", "first_round_votes", "rounds",
-        "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
-        "winner_dominant", "margin", "enc", "winner_median_distance", "incumbent_ran",
-        "incumbent_reelected", "incumbent_record", "tie", "ties",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    int_cols = ["year", "n_candidates", "nominated", "against_all", "rounds", "electorate",
-                "ballots", "winner_id"]
-    frame[int_cols] = frame[int_cols].astype(np.int64)
-    flags = ["winner_dominant", "incumbent_ran", "incumbent_reelected", "tie"]
-    frame[flags] = frame[flags].astype(bool)
+    frame = pd.DataFrame(rows, columns=CONTEST_COLUMNS)
+    frame[_INT_COLUMNS] = frame[_INT_COLUMNS].astype(np.int64)
+    frame[_FLAG_COLUMNS] = frame[_FLAG_COLUMNS].astype(bool)
     return frame
 
 

@@ -358,11 +358,8 @@ class AkimModel(mesa.Model):
         o, appointed = self.offices, RegimeName.appointment.code
         units = np.flatnonzero((self.unit_regime == appointed) & (o.term_end > year)
                                & ((o.regime == appointed) | o.acting))
-        party = o.party[units]
-        same = ((party == self._appointer_party(units)) & (party >= 0)).astype(np.float64)
-        rating = (ap.loyalty_weight * o.mean_loyalty(units, years)
-                  + ap.competence_weight * o.record(units, years)
-                  + ap.party_weight * same + ap.noise * noise[units])
+        rating = appointer_utility(ap, o.mean_loyalty(units, years), o.record(units, years),
+                                   o.party[units], self._appointer_party(units), noise[units])
         out = units[(rating < ap.dismissal_threshold) & (draw[units] < ap.dismissal_rate)]
         o.term_end[out] = year
         for u in out.tolist():

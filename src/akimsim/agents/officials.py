@@ -49,11 +49,11 @@ class Appointer:
 
     def evaluation(self, loyalty_shown: float, performance: float, party: int,
                    noise: float) -> float:
-        """How the appointer rates a sitting akim (used for dismissals)."""
-        w = self.weights
-        same = 1.0 if party == self.party and party >= 0 else 0.0
-        return (w.loyalty_weight * loyalty_shown + w.competence_weight * performance
-                + w.party_weight * same + w.noise * noise)
+        """How the appointer rates a sitting akim (used for dismissals): the utility of
+        :func:`appointer_utility` with the loyalty shown and the record as merit."""
+        return float(appointer_utility(self.weights, np.array([loyalty_shown]),
+                                       np.array([performance]), np.array([party]),
+                                       self.party, np.array([noise]))[0])
 
 
 class President(mesa.Agent, Appointer):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import mesa
+import numpy as np
 
 from akimsim.config import Nomination
 
@@ -30,10 +31,19 @@ def person_id(year: int, unit: int, slot: int, *, acting: bool = False) -> int:
     Decimal digits YYYY UUUUUU S KKK (year, unit, source: 1 for an acting akim's
     shortlist, and slot), so the id says where the person came from; always positive.
     """
-    if not (0 <= unit < _UNIT_SPAN and 0 <= slot < _SLOT_SPAN and year >= 0):
-        raise ValueError(f"person_id({year}, {unit}, {slot}): expected year >= 0, a unit "
-                         f"below {_UNIT_SPAN} and a slot below {_SLOT_SPAN}")
-    return ((year * _UNIT_SPAN + unit) * 10 + int(acting)) * _SLOT_SPAN + slot
+    return int(person_ids(year, np.array([unit]), np.array([slot]), acting=acting)[0])
+
+
+def person_ids(year: int, units: np.ndarray, slots: np.ndarray, acting: bool = False
+               ) -> np.ndarray:
+    """:func:`person_id` over arrays of units and slots (int64)."""
+    units = np.asarray(units, dtype=np.int64)
+    slots = np.asarray(slots, dtype=np.int64)
+    if units.size and (units.min() < 0 or units.max() >= _UNIT_SPAN or slots.min() < 0
+                       or slots.max() >= _SLOT_SPAN or year < 0):
+        raise ValueError(f"person ids of {year}: expected year >= 0, a unit below "
+                         f"{_UNIT_SPAN} and a slot below {_SLOT_SPAN}")
+    return ((year * _UNIT_SPAN + units) * 10 + int(acting)) * _SLOT_SPAN + slots
 
 
 @dataclass(frozen=True)

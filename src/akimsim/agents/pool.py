@@ -21,23 +21,6 @@ from akimsim.config import Nomination
 _NOMINATION_OBJECTS = np.array(NOMINATIONS, dtype=object)
 NOMINATION_CODE: dict[Nomination, int] = {n: i for i, n in enumerate(NOMINATIONS)}
 
-#: a person id is YYYY UUUUUU S KKK in decimal (see :func:`akimsim.agents.person_id`)
-_UNIT_SPAN = 10**6
-_SLOT_SPAN = 10**3
-
-
-def person_ids(year: int, units: np.ndarray, slots: np.ndarray, acting: bool = False
-               ) -> np.ndarray:
-    """:func:`~akimsim.agents.person_id` over arrays of units and slots (int64)."""
-    units = np.asarray(units, dtype=np.int64)
-    slots = np.asarray(slots, dtype=np.int64)
-    if units.size and (units.min() < 0 or units.max() >= _UNIT_SPAN or slots.min() < 0
-                       or slots.max() >= _SLOT_SPAN or year < 0):
-        raise ValueError(f"person ids need year >= 0, units below {_UNIT_SPAN} and slots "
-                         f"below {_SLOT_SPAN}")
-    return ((year * _UNIT_SPAN + units) * 10 + int(acting)) * _SLOT_SPAN + slots
-
-
 @dataclass(frozen=True)
 class Incumbents:
     """The sitting akims of a batch's posts, one row per post.

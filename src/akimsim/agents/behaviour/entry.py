@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from akimsim.agents.pool import NOMINATION_CODE, CandidatePool, Incumbents, person_ids
+from akimsim.agents.people import person_ids
+from akimsim.agents.pool import NOMINATION_CODE, CandidatePool, Incumbents
 from akimsim.config import CandidateBehaviour, Nomination, PartyConfig
 from akimsim.kernels.rng import (
     INCUMBENT_ROW,
