@@ -42,9 +42,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "runner": {"config", "io", "metrics", "model", "analysis"},
     "replicas": {"config", "model", "world", "kernels", "streams"},
     "analysis": {"analysis", "config"},
+    "calibration": {"calibration", "analysis", "config", "replicas", "world", "model"},
     "edge": {"edge", "config", "kernels", "world", "agents", "elections", "regimes",
              "records", "metrics", "model", "runner", "io", "streams", "analysis", "__init__",
-             "replicas"},
+             "replicas", "calibration"},
     "__init__": {"config", "model"},
     "__main__": {"edge"},
 }

@@ -114,6 +114,36 @@ def paired_differences_figure(diffs: pd.DataFrame, metrics: list[str] | None = N
     return fig
 
 
+def _finite(values: Any) -> list[float]:
+    return [float(v) for v in values if v is not None and np.isfinite(float(v))]
+
+
+def _observed_row(ax: Any, lo: float, hi: float, sim: float, cl: float, ch: float,
+                  pl: float = float("nan"), ph: float = float("nan")) -> None:
+    """One row of a simulated-against-observed figure: the observed band (a range, open
+    at an infinite end) or line (a point), the simulated mean with its interval, and the
+    predictive interval when given."""
+    values = _finite((lo, hi, sim, cl, ch, pl, ph)) or [0.0]
+    span = max(values) - min(values)
+    pad = max(span * 0.6, abs(max(values)) * 0.05, 1e-3)
+    left, right = min(values) - pad, max(values) + pad
+    if hi > lo:
+        ax.axvspan(max(lo, left), min(hi, right), color="#bbbbbb", alpha=0.8,
+                   label="observed")
+    else:
+        ax.axvline(lo, color="black", linewidth=2.5, label="observed")
+    if np.isfinite(pl) and np.isfinite(ph):
+        ax.plot([pl, ph], [0, 0], color="#b03a48", linewidth=1, alpha=0.5,
+                label="predictive interval")
+    if np.isfinite(sim):
+        ax.errorbar([sim], [0], xerr=[[sim - cl], [ch - sim]] if np.isfinite(cl) else None,
+                    fmt="o", color="#b03a48", capsize=3, label="simulated (95 % interval)")
+    ax.set_xlim(left, right)
+    ax.set_yticks([])
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", alpha=0.3)
+
+
 def observed_figure(table: pd.DataFrame, title: str = "Simulated against observed") -> Figure:
     """One row per metric, each on its own scale: the observed figure (a band for a
     range, a bar for a point) and the simulated mean with its interval over seeds.
@@ -125,24 +155,33 @@ def observed_figure(table: pd.DataFrame, title: str = "Simulated against observe
     fig, axes = plt.subplots(n, 1, figsize=(7.5, 0.75 * n + 1.2), layout="constrained",
                              squeeze=False)
     for ax, row in zip(axes[:, 0], records, strict=True):
-        lo, hi = float(row["observed_low"]), float(row["observed_high"])
-        sim, cl, ch = float(row["simulated"]), float(row["ci_low"]), float(row["ci_high"])
-        if hi > lo:
-            ax.axvspan(lo, hi, color="#bbbbbb", alpha=0.8, label="observed")
-        else:
-            ax.axvline(lo, color="black", linewidth=2.5, label="observed")
-        ax.errorbar([sim], [0], xerr=[[sim - cl], [ch - sim]] if cl == cl else None, fmt="o",
-                    color="#b03a48", capsize=3, label="simulated (95 % interval)")
-        values = [v for v in (lo, hi, sim, cl, ch) if v == v]
-        span = max(values) - min(values)
-        pad = max(span * 0.6, abs(max(values)) * 0.05, 1e-3)
-        ax.set_xlim(min(values) - pad, max(values) + pad)
-        ax.set_yticks([])
+        _observed_row(ax, float(row["observed_low"]), float(row["observed_high"]),
+                      float(row["simulated"]), float(row["ci_low"]), float(row["ci_high"]))
         ax.set_ylabel(str(row["label"]), rotation=0, ha="right", va="center", fontsize=9)
-        ax.tick_params(axis="x", labelsize=8)
-        ax.grid(axis="x", alpha=0.3)
     axes[0, 0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def validation_figure(table: pd.DataFrame, title: str = "akimsim validation") -> Figure:
+    """One row per target of :func:`akimsim.calibration.summarise`, each on its own
+    scale: the observed figure, the simulated mean with its 95 % interval and the
+    predictive interval; the label is red where the observed figure lies outside."""
+    records = [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
+    n = len(records)
+    fig, axes = plt.subplots(n, 1, figsize=(9, 0.55 * n + 1.4), layout="constrained",
+                             squeeze=False)
+    for ax, row in zip(axes[:, 0], records, strict=True):
+        _observed_row(ax, float(row["low"]), float(row["high"]), float(row["simulated"]),
+                      float(row["ci_low"]), float(row["ci_high"]), float(row["pred_low"]),
+                      float(row["pred_high"]))
+        miss = row["inside"] is False or row["inside"] == 0
+        ax.set_ylabel(f"{row['name']}{' [v]' if row['role'] == 'validation' else ''}",
+                      rotation=0, ha="right", va="center", fontsize=8,
+                      color="#b03a48" if miss else "black")
+    axes[0, 0].legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=3)
+    fig.suptitle(f"{title}\n(grey: observed; dot: simulated mean, 95 % interval; thin line: "
+                 f"predictive interval; [v]: validation target; red: outside)", fontsize=10)
     return fig
 
 

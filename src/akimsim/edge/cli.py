@@ -4,7 +4,8 @@
 ``akimsim -m ...`` a sweep, one job per combination, with any Hydra launcher
 (:mod:`akimsim.edge.hydra`). ``akimsim collect SWEEP_DIR`` gathers a sweep's job folders
 into one table per kind (:mod:`akimsim.edge.sweep`); ``akimsim dashboard`` serves the
-interactive page (:mod:`akimsim.edge.dashboard`). Subcommands are read by argparse
+interactive page (:mod:`akimsim.edge.dashboard`); ``akimsim validate`` compares the model
+with observed figures (:mod:`akimsim.edge.validate`). Subcommands are read by argparse
 before Hydra sees the command line.
 """
 
@@ -72,10 +73,18 @@ def _dashboard_command(argv: Sequence[str]) -> int:
     return dashboard.main(list(argv))
 
 
+def _validate_command(argv: Sequence[str]) -> int:
+    """``akimsim validate ...`` (akimsim.edge.validate)."""
+    from akimsim.edge import validate
+
+    return validate.run(argv)
+
+
 #: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "collect": _collect_command,
     "dashboard": _dashboard_command,
+    "validate": _validate_command,
 }
 
 
