@@ -25,7 +25,8 @@ from akimsim.config import Nomination
 #: contest-table columns the measures read
 COLUMNS: tuple[str, ...] = (
     "year", "unit_id", "tier", "regime", "rule", "kind", "status", "n_candidates",
-    "nominated", "candidate_ids", "candidate_parties", "candidate_nominations", "votes", "against_all",
+    "nominated", "candidate_ids",
+    "candidate_parties", "candidate_nominations", "votes", "against_all",
     "electorate", "ballots", "turnout", "winner_id", "winner_dominant", "winner_nomination",
     "margin", "incumbent_ran", "incumbent_reelected", "tie",
 )

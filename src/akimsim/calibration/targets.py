@@ -169,7 +169,8 @@ def parse_target(raw: Any, entry: int = 0, path: str = "targets") -> Target:
     if not isinstance(source, str):
         raise TargetError(f"{where}: source must be a string, got {source!r}")
     note = raw.get("note") or ""
-    assert metric is not None and role is not None  # required fields, checked above
+    assert metric is not None
+    assert role is not None
     return Target(name=name, metric=metric, years=(int(years[0]), int(years[1])), role=role,
                   source=source, tier=tier, regime=regime, kind=kind, region=region,
                   observed=observed, low=lo, high=hi, note=str(note))

@@ -124,7 +124,7 @@ def _intervals(values: np.ndarray, level: float) -> tuple[float, float, float, f
     v = values[np.isfinite(values)]
     n = int(v.shape[0])
     if n == 0:
-        return (math.nan,) * 5 + (0,)  # type: ignore[return-value]
+        return math.nan, math.nan, math.nan, math.nan, math.nan, 0
     m = float(v.mean())
     if n == 1:
         return m, math.nan, math.nan, math.nan, math.nan, 1
@@ -191,9 +191,10 @@ def _fmt(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
     if isinstance(v, float | np.floating):
-        if math.isinf(v):
-            return "-inf" if v < 0 else "inf"
-        return f"{v:.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+        x = float(v)
+        if math.isinf(x):
+            return "-inf" if x < 0 else "inf"
+        return f"{x:.4g}" if abs(x) >= 1e-3 or x == 0 else f"{x:.2e}"
     return str(v)
 
 
@@ -228,7 +229,7 @@ def markdown(table: pd.DataFrame, header: Mapping[str, Any] | None = None) -> st
         lines += [f"## {role.capitalize()} targets", "",
                   "| target | contests | observed | simulated (95 % CI) | predictive | "
                   "rel. error | inside |", "|---|---|---|---|---|---:|---|"]
-        for row in part.to_dict("records"):
+        for row in ({str(k): v for k, v in r.items()} for r in part.to_dict("records")):
             ci = f"{_fmt(row['simulated'])} ({_fmt(row['ci_low'])}, {_fmt(row['ci_high'])})"
             pred = f"{_fmt(row['pred_low'])} to {_fmt(row['pred_high'])}"
             lines.append(f"| {row['name']} ({row['metric']}) | {row['selection']} | "

@@ -152,7 +152,9 @@ def _from_run(args: argparse.Namespace, targets: list[Target]
     folder = args.run
     if not folder.is_dir():
         raise UsageError(f"--run {folder}: not a folder")
-    rows, skipped, varying = [], [], None
+    rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    varying: str | None = None
     first: RunConfig | None = None
     territories: dict[str, Any] = {}
     for name, path in _run_configs(folder):
