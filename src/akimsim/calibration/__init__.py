@@ -5,7 +5,9 @@
 - :mod:`.validation`: simulate the targets over seeds and report the fit
   (``akimsim validate``).
 
-The measures the targets name are :data:`akimsim.analysis.measures.MEASURES`.
+The measures the targets name are :data:`akimsim.analysis.measures.MEASURES`. It may
+import the config, the analysis (measures, figures), the world, the model and the replica
+API, which runs the model; never Hydra or the edge, so it works from a notebook.
 """
 
 from akimsim.calibration.targets import (
