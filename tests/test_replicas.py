@@ -67,3 +67,34 @@ def test_workers_and_threads_change_nothing():
     parallel = run_replicas(configs, contests_of, workers=2, threads=1)
     for a, b in zip(serial, parallel, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_population_depends_on_exactly_the_fields_its_key_lists():
+    """Every voter field outside POPULATION_FIELDS leaves the voters unchanged, and
+    every field in it changes them, so runs that reuse voters by key equal fresh runs."""
+    import dataclasses
+
+    import numpy as np
+
+    from akimsim import replicas
+    from akimsim.streams import Streams
+    from akimsim.world import build_population, build_territory
+    from akimsim.world.population import POPULATION_FIELDS
+
+    cfg = base()
+    territory = build_territory(cfg.territory)
+
+    def voters(vb):
+        pop = build_population(territory, vb, list(cfg.behaviour.parties), Streams(cfg.seed))
+        return np.concatenate([pop.xy.ravel(), pop.party.astype(np.float32), pop.strength,
+                               pop.turnout_logit, pop.unit_median.ravel().astype(np.float32)])
+
+    reference = voters(cfg.behaviour.voters)
+    for f in dataclasses.fields(cfg.behaviour.voters):
+        old = getattr(cfg.behaviour.voters, f.name)
+        changed = replace(cfg.behaviour.voters, **{f.name: old + 0.25})
+        same = np.array_equal(voters(changed), reference)
+        moved = replace(cfg, behaviour=replace(cfg.behaviour, voters=changed))
+        same_key = replicas.population_key(moved) == replicas.population_key(cfg)
+        assert same == same_key, f.name
+        assert same == (f.name not in POPULATION_FIELDS), f.name

@@ -34,6 +34,7 @@ from akimsim.config import RunConfig, TerritoryConfig
 from akimsim.model import AkimModel
 from akimsim.streams import Streams
 from akimsim.world import Population, Territory, build_population, build_territory
+from akimsim.world.population import POPULATION_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,9 +54,14 @@ def seeds_of(cfg: RunConfig, seeds: Iterable[int]) -> list[RunConfig]:
 
 def population_key(cfg: RunConfig) -> str:
     """What a run's voters depend on besides the territory: the seed, the voters'
-    behaviour and the parties. Runs with equal keys on one territory draw the same
-    population."""
-    return repr((int(cfg.seed), cfg.behaviour.voters, list(cfg.behaviour.parties)))
+    fields that :func:`~akimsim.world.build_population` reads
+    (:data:`~akimsim.world.population.POPULATION_FIELDS`) and the parties' attachments
+    and platforms. Runs with equal keys on one territory draw the same population, so a
+    calibration of how voters choose (``admin_support``, ...) reuses the voters."""
+    voters = cfg.behaviour.voters
+    return repr((int(cfg.seed), [float(getattr(voters, f)) for f in POPULATION_FIELDS],
+                 [(float(p.attachment), float(p.x), float(p.y))
+                  for p in cfg.behaviour.parties]))
 
 
 #: the populations drawn most recently in this process, by territory and population key

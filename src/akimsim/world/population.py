@@ -142,6 +142,16 @@ def voter_blocks(unit_start: np.ndarray, unit_count: np.ndarray,
     return block_start.astype(np.int64), block_stop.astype(np.int64), block_unit
 
 
+#: the fields of :class:`VoterBehaviour` that :func:`build_population` reads (a test
+#: checks that the others leave the population unchanged); with the parties' attachment
+#: and platform, and the seed, they decide the voters
+POPULATION_FIELDS: tuple[str, ...] = (
+    "region_sd", "district_sd", "local_sd", "voter_sd", "party_pull",
+    "partisanship_logit_mean", "partisanship_logit_sd", "propensity_logit_mean",
+    "propensity_logit_sd", "region_turnout_sd",
+)
+
+
 def build_population(
     territory: Territory,
     behaviour: VoterBehaviour,
