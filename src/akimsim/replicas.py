@@ -24,13 +24,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from akimsim.config import RunConfig, TerritoryConfig
+from akimsim.config import ConfigWarning, RunConfig, TerritoryConfig
 from akimsim.model import AkimModel
 from akimsim.streams import Streams
 from akimsim.world import Population, Territory, build_population, build_territory
@@ -114,9 +115,15 @@ def _start_worker(territory_cfg: TerritoryConfig, threads: int | None) -> None:
     _WORKER["territory"] = build_territory(territory_cfg)
 
 
-def _run_in_worker(args: tuple[int, RunConfig, Callable[[AkimModel], Any]]) -> tuple[int, Any]:
+def _run_in_worker(args: tuple[int, RunConfig, Callable[[AkimModel], Any]]
+                   ) -> tuple[int, Any, list[warnings.WarningMessage]]:
     index, cfg, measure = args
-    return index, run_one(cfg, _WORKER["territory"], measure)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConfigWarning)
+        value = run_one(cfg, _WORKER["territory"], measure)
+    # the parent shows them (once each); a message's own object may not pickle
+    return index, value, [warnings.WarningMessage(str(w.message), w.category, w.filename,
+                                                  w.lineno) for w in caught]
 
 
 def run_replicas(configs: Sequence[RunConfig],
@@ -143,6 +150,26 @@ def run_replicas(configs: Sequence[RunConfig],
     if workers < 1:
         raise ValueError(f"run_replicas: workers must be at least 1, got {workers}")
     bar = _progress(len(configs)) if progress else None
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as here:
+            warnings.simplefilter("always", ConfigWarning)
+            return _run_all(configs, measure, workers, threads, territory, bar, caught)
+    finally:
+        # every run of a config warns alike: each warning is shown once, after the runs
+        # ("once" filters do not hold here: other libraries reset the warnings registry)
+        seen: set[tuple[str, type[Warning]]] = set()
+        for w in [*here, *caught]:
+            key = (str(w.message), w.category)
+            if key not in seen:
+                seen.add(key)
+                warnings.warn_explicit(str(w.message), w.category, w.filename, w.lineno)
+
+
+def _run_all(configs: list[RunConfig], measure: Callable[[AkimModel], T], workers: int,
+             threads: int | None, territory: Territory | None, bar: Any,
+             caught: list[warnings.WarningMessage]) -> list[T]:
+    first = configs[0].territory
     try:
         if workers == 1 or len(configs) == 1:
             terr = territory if territory is not None else build_territory(first)
@@ -159,8 +186,9 @@ def run_replicas(configs: Sequence[RunConfig],
         with ProcessPoolExecutor(max_workers=min(workers, len(configs)), mp_context=context,
                                  initializer=_start_worker, initargs=(first, threads)) as pool:
             jobs = [(i, cfg, measure) for i, cfg in enumerate(configs)]
-            for index, value in pool.map(_run_in_worker, jobs):
+            for index, value, said in pool.map(_run_in_worker, jobs):
                 results[index] = value
+                caught.extend(said)
                 if bar is not None:
                     bar.update(1)
         return [results[i] for i in range(len(configs))]

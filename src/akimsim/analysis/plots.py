@@ -185,6 +185,40 @@ def validation_figure(table: pd.DataFrame, title: str = "akimsim validation") ->
     return fig
 
 
+def calibration_figure(evaluations: pd.DataFrame, params: list[str], estimate: Any,
+                       bounds: list[tuple[float, float]],
+                       title: str = "akimsim calibration: the objective") -> Figure:
+    """The objective against each parameter over every evaluated vector (a slice of the
+    surface seen by the optimiser), the estimate marked, and the best objective so far
+    against the evaluation count."""
+    n = len(params) + 1
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.3 * rows),
+                             layout="constrained", squeeze=False)
+    obj = evaluations["objective"].to_numpy(dtype=float)
+    shown = np.log10(np.maximum(obj, 1e-12))
+    best = np.minimum.accumulate(obj)
+    for ax, name, x_hat, (lo, hi) in zip(axes.flat, params, estimate, bounds, strict=False):
+        sc = ax.scatter(evaluations[name], shown, c=np.arange(len(obj)), cmap="viridis",
+                        s=12, alpha=0.8)
+        ax.axvline(float(x_hat), color="#b03a48", linewidth=1.5, label="estimate")
+        ax.set_xlim(lo, hi)
+        ax.set_xlabel(name.rsplit(".", 1)[-1], fontsize=9)
+        ax.set_ylabel("log10 objective", fontsize=9)
+        ax.grid(alpha=0.3)
+    fig.colorbar(sc, ax=axes.flat[len(params) - 1], label="evaluation")
+    ax = axes.flat[len(params)]
+    ax.plot(np.arange(1, len(best) + 1), np.log10(np.maximum(best, 1e-12)), color="black")
+    ax.set_xlabel("parameter vectors evaluated", fontsize=9)
+    ax.set_ylabel("log10 best objective", fontsize=9)
+    ax.grid(alpha=0.3)
+    for extra in list(axes.flat)[n:]:
+        extra.set_visible(False)
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
 def groups_over_time_figure(table: pd.DataFrame, metrics: list[str], group: str,
                             title: str = "", x: str = "year") -> Figure:
     """Mean and 95 % interval over seeds of each metric per ``x`` and ``group``.

@@ -5,7 +5,8 @@
 (:mod:`akimsim.edge.hydra`). ``akimsim collect SWEEP_DIR`` gathers a sweep's job folders
 into one table per kind (:mod:`akimsim.edge.sweep`); ``akimsim dashboard`` serves the
 interactive page (:mod:`akimsim.edge.dashboard`); ``akimsim validate`` compares the model
-with observed figures (:mod:`akimsim.edge.validate`). Subcommands are read by argparse
+with observed figures (:mod:`akimsim.edge.validate`) and ``akimsim calibrate`` fits
+behavioural parameters to them (:mod:`akimsim.edge.calibrate`). Subcommands are read by argparse
 before Hydra sees the command line.
 """
 
@@ -80,11 +81,19 @@ def _validate_command(argv: Sequence[str]) -> int:
     return validate.run(argv)
 
 
+def _calibrate_command(argv: Sequence[str]) -> int:
+    """``akimsim calibrate ...`` (akimsim.edge.calibrate)."""
+    from akimsim.edge import calibrate
+
+    return calibrate.run(argv)
+
+
 #: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "collect": _collect_command,
     "dashboard": _dashboard_command,
     "validate": _validate_command,
+    "calibrate": _calibrate_command,
 }
 
 

@@ -126,18 +126,21 @@ def config_from_manifest(path: str | Path) -> RunConfig:
 # --------------------------------------------------------------------------- one job
 
 def show_config_warnings() -> None:
-    """Print a ConfigWarning as one line, ``akimsim: warning: ...`` (other warnings as
-    usual); in the command's process and in a launcher's workers."""
+    """Print a ConfigWarning as one line, ``akimsim: warning: ...``, once per process
+    (other warnings as usual); in the command's process and in a launcher's workers."""
     from akimsim.config import ConfigWarning
 
     shown = warnings.showwarning
     if getattr(shown, "akimsim", False):
         return
+    said: set[str] = set()
 
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: Any = None, line: str | None = None) -> None:
         if issubclass(category, ConfigWarning):
-            print(f"akimsim: warning: {message}", file=sys.stderr)
+            if str(message) not in said:
+                said.add(str(message))
+                print(f"akimsim: warning: {message}", file=sys.stderr)
         else:
             shown(message, category, filename, lineno, file, line)
 
