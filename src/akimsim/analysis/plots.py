@@ -219,6 +219,55 @@ def calibration_figure(evaluations: pd.DataFrame, params: list[str], estimate: A
     return fig
 
 
+def sensitivity_figure(morris: pd.DataFrame | None, sobol: pd.DataFrame | None,
+                       robustness: pd.DataFrame | None = None,
+                       title: str = "akimsim sensitivity of the headline findings") -> Figure:
+    """One row per headline: Morris's mu* with its 95 % interval (left) and the Sobol
+    first-order and total indices with theirs (right), a bar per parameter; the title
+    of a row gives the share of the sampled space in which the headline's sign holds."""
+    frames = [f for f in (morris, sobol) if f is not None and not f.empty]
+    if not frames:
+        raise ValueError("sensitivity_figure: no Morris or Sobol table")
+    heads = list(dict.fromkeys(frames[0]["headline"]))
+    params = list(dict.fromkeys(frames[0]["param"]))
+    short = [p.rsplit(".", 1)[-1] for p in params]
+    cols = [f for f in (morris, sobol) if f is not None and not f.empty]
+    fig, axes = plt.subplots(len(heads), len(cols), figsize=(5.2 * len(cols),
+                             0.32 * len(params) * len(heads) + 1.5), layout="constrained",
+                             squeeze=False)
+    share = {} if robustness is None else dict(zip(robustness["headline"],
+                                                   robustness["sign_holds_share"],
+                                                   strict=True))
+    y = np.arange(len(params))
+    for i, h in enumerate(heads):
+        for j, frame in enumerate(cols):
+            ax = axes[i, j]
+            part = frame[frame["headline"] == h].set_index("param").reindex(params)
+            if "mu_star" in part:
+                ax.barh(y, part["mu_star"], xerr=part["mu_star_conf"], color="#1b6ca8",
+                        capsize=2)
+                ax.set_xlabel("Morris mu* (elementary effect)", fontsize=8)
+            else:
+                ax.barh(y - 0.2, part["S1"], height=0.4, xerr=part["S1_conf"],
+                        color="#e07b39", capsize=2, label="first order")
+                ax.barh(y + 0.2, part["ST"], height=0.4, xerr=part["ST_conf"],
+                        color="#3a923a", capsize=2, label="total")
+                ax.set_xlabel("Sobol index (axis cut at -0.25 and 1.25)", fontsize=8)
+                ax.set_xlim(-0.25, 1.25)
+                if i == 0:
+                    ax.legend(fontsize=7, loc="lower right")
+            ax.set_yticks(y, short if j == 0 else [""] * len(short), fontsize=7)
+            ax.invert_yaxis()
+            ax.tick_params(axis="x", labelsize=7)
+            ax.grid(axis="x", alpha=0.3)
+            holds = share.get(h)
+            extra = f" (sign holds in {holds:.0%})" if holds is not None and holds == holds \
+                else ""
+            ax.set_title(f"{h}{extra}" if j == 0 else "", fontsize=8, loc="left")
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
 def groups_over_time_figure(table: pd.DataFrame, metrics: list[str], group: str,
                             title: str = "", x: str = "year") -> Figure:
     """Mean and 95 % interval over seeds of each metric per ``x`` and ``group``.

@@ -6,7 +6,9 @@
 into one table per kind (:mod:`akimsim.edge.sweep`); ``akimsim dashboard`` serves the
 interactive page (:mod:`akimsim.edge.dashboard`); ``akimsim validate`` compares the model
 with observed figures (:mod:`akimsim.edge.validate`) and ``akimsim calibrate`` fits
-behavioural parameters to them (:mod:`akimsim.edge.calibrate`). Subcommands are read by argparse
+behavioural parameters to them (:mod:`akimsim.edge.calibrate`); ``akimsim sensitivity``
+screens and decomposes the headline findings' dependence on the assumptions
+(:mod:`akimsim.edge.sensitivity`). Subcommands are read by argparse
 before Hydra sees the command line.
 """
 
@@ -88,12 +90,20 @@ def _calibrate_command(argv: Sequence[str]) -> int:
     return calibrate.run(argv)
 
 
+def _sensitivity_command(argv: Sequence[str]) -> int:
+    """``akimsim sensitivity ...`` (akimsim.edge.sensitivity)."""
+    from akimsim.edge import sensitivity
+
+    return sensitivity.run(argv)
+
+
 #: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "collect": _collect_command,
     "dashboard": _dashboard_command,
     "validate": _validate_command,
     "calibrate": _calibrate_command,
+    "sensitivity": _sensitivity_command,
 }
 
 

@@ -1,0 +1,263 @@
+"""``akimsim sensitivity``: how the experiments' headline findings depend on the
+assumption parameters (Morris screening, then Sobol indices; SALib).
+
+Headlines come from ``--headlines`` (default ``akimsim/data/headlines.yaml``), ranges
+from ``--ranges`` (a preset's name, default ``plausible``; a YAML file; or
+``PATH=LOW:HIGH,...``). Config overrides apply to every experiment's runs. Writes
+``sensitivity.md``, ``morris.csv``, ``sobol.csv``, ``robustness.csv``,
+``sensitivity.png`` and ``evaluations.jsonl`` (which lets an interrupted analysis
+resume) to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from akimsim.calibration.params import ParamError, check_params
+from akimsim.calibration.sensitivity import (
+    DEFAULT_HEADLINES,
+    Headline,
+    SensitivityError,
+    Setup,
+    evaluate,
+    load_headlines,
+    morris_indices,
+    morris_sample,
+    robustness,
+    sobol_indices,
+    sobol_sample,
+)
+from akimsim.calibration.smm import CalibrationError, Store
+from akimsim.config import ConfigError, ConfigWarning
+
+EPILOG = """examples:
+  akimsim sensitivity --method morris --trajectories 10        # screening only
+  akimsim sensitivity --samples 64 --seeds 2                    # Morris, then Sobol
+  akimsim sensitivity --only rural_direct_minus_appointment_performance territory.scale=0.05
+
+Exit status: 0 when the report is written, 2 on bad input, 130 when interrupted (run
+the same command again to resume)."""
+
+
+class UsageError(ValueError):
+    """Bad input to the command."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="akimsim sensitivity", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Morris screening and Sobol indices of the experiments' headline "
+                    "findings over plausible ranges of the assumption parameters, and the "
+                    "share of the parameter space in which each finding's sign holds.",
+        epilog=EPILOG)
+    p.add_argument("overrides", nargs="*", metavar="OVERRIDE",
+                   help="config overrides for every experiment's runs (e.g. "
+                        "behaviour=calibrated)")
+    p.add_argument("--ranges", default="plausible", metavar="SPEC",
+                   help="the parameters and their ranges: a preset's name (default: "
+                        "plausible), a YAML file, or PATH=LOW:HIGH,...")
+    p.add_argument("--headlines", type=Path, default=None, metavar="FILE",
+                   help=f"a headlines file (default: {DEFAULT_HEADLINES.name})")
+    p.add_argument("--only", default=None, metavar="NAMES",
+                   help="comma-separated headline or experiment names to analyse")
+    p.add_argument("--method", choices=["morris", "sobol", "both"], default="both",
+                   help="Morris screening, Sobol indices, or both (default)")
+    p.add_argument("--trajectories", type=int, default=10, metavar="R",
+                   help="Morris trajectories (default: 10; R x (parameters + 1) vectors)")
+    p.add_argument("--samples", type=int, default=32, metavar="N",
+                   help="Sobol base sample, a power of two (default: 32; N x (parameters "
+                        "+ 2) vectors)")
+    p.add_argument("--seeds", type=int, default=2, metavar="N",
+                   help="seeds per parameter vector (default: 2)")
+    p.add_argument("--sample-seed", type=int, default=0, metavar="S",
+                   help="seed of the samplers' own draws (default: 0)")
+    p.add_argument("--workers", type=int, default=None, metavar="W",
+                   help="worker processes (default: the cores)")
+    p.add_argument("--out", type=Path, default=Path("sensitivity"), metavar="DIR",
+                   help="where to write (default: sensitivity/)")
+    p.add_argument("--fresh", action="store_true",
+                   help="start over, discarding OUT/evaluations.jsonl")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    return p
+
+
+def _key(override: str) -> str:
+    return override.lstrip("+~").split("=", 1)[0]
+
+
+def setups(headlines: Sequence[Headline], overrides: Sequence[str]) -> list[Setup]:
+    """Compose each headline group's two arms (edge: Hydra)."""
+    from akimsim.edge.hydra import compose
+
+    groups: dict[tuple[str, tuple[str, ...]], list[Headline]] = {}
+    for h in headlines:
+        groups.setdefault(h.setup, []).append(h)
+    user = {_key(o) for o in overrides}
+    out = []
+    for (experiment, extra), heads in groups.items():
+        own = [o for o in extra if _key(o) not in user]
+        arms = {}
+        for arm in sorted({a for h in heads for a in (h.treatment, h.reference)}):
+            arm_key = _key(arm)
+            rest = [o for o in overrides if _key(o) != arm_key]
+            arms[arm] = compose(f"experiment={experiment}", *own, *rest, arm)
+        out.append(Setup(heads, arms))
+    return out
+
+
+def run(argv: Sequence[str]) -> int:
+    from akimsim.edge.calibrate import resolve_params
+    from akimsim.edge.hydra import explain, show_config_warnings
+    from akimsim.runner import config_dict
+
+    args = parser().parse_args(list(argv))
+    show_config_warnings()
+    warnings.simplefilter("once", ConfigWarning)
+    started = time.perf_counter()
+    try:
+        if args.seeds < 1:
+            raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
+        if args.trajectories < 2:
+            raise UsageError(f"--trajectories must be at least 2, got {args.trajectories}")
+        heads = load_headlines(args.headlines)
+        if args.only:
+            wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+            known = {h.name for h in heads} | {h.experiment for h in heads}
+            unknown = [w for w in wanted if w not in known]
+            if unknown:
+                raise UsageError(f"--only: {', '.join(unknown)} is not a headline or "
+                                 f"experiment; they are {', '.join(sorted(known))}")
+            heads = [h for h in heads if h.name in wanted or h.experiment in wanted]
+        groups = setups(heads, args.overrides)
+        heads = [h for s in groups for h in s.headlines]  # in the order they are run
+        any_cfg = next(iter(groups[0].arms.values()))
+        params = check_params(resolve_params(args.ranges), any_cfg)
+        if args.method in ("sobol", "both"):
+            sobol_sample(params, args.samples)  # checks the sample size before any run
+        workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+        if workers < 1:
+            raise UsageError(f"--workers must be at least 1, got {workers}")
+        seeds = list(range(any_cfg.seed, any_cfg.seed + args.seeds))
+        identity = {"params": [[p.path, p.low, p.high] for p in params],
+                    "headlines": [h.name for h in heads], "seeds": seeds,
+                    "configs": {f"{s.headlines[0].experiment} {arm}": config_dict(cfg)
+                                for s in groups for arm, cfg in s.arms.items()}}
+        args.out.mkdir(parents=True, exist_ok=True)
+        store_path = args.out / "evaluations.jsonl"
+        if args.fresh and store_path.exists():
+            store_path.unlink()
+        store = Store(store_path, identity)
+
+        def say(m: str) -> None:
+            print(f"akimsim sensitivity: {m}", file=sys.stderr)
+
+        if len(store):
+            say(f"resuming: {len(store)} parameter vectors already evaluated")
+        runs_per = args.seeds * sum(len({a for h in s.headlines for a in (h.treatment,
+                                                                        h.reference)})
+                                    for s in groups)
+        morris_t = sobol_t = None
+        xs_all, ys_all = [], []
+        if args.method in ("morris", "both"):
+            xm = morris_sample(params, args.trajectories, seed=args.sample_seed)
+            say(f"Morris: {len(xm)} vectors x {runs_per} runs, {len(heads)} headlines, "
+                f"{len(params)} parameters, {workers} worker(s)")
+            ym = evaluate(groups, params, xm, seeds, store, workers=workers,
+                          progress=not args.quiet)
+            morris_t = morris_indices(params, xm, ym, heads, seed=args.sample_seed)
+            xs_all.append(xm)
+            ys_all.append(ym)
+        if args.method in ("sobol", "both"):
+            xs = sobol_sample(params, args.samples, seed=args.sample_seed)
+            say(f"Sobol: {len(xs)} vectors x {runs_per} runs")
+            ys = evaluate(groups, params, xs, seeds, store, workers=workers,
+                          progress=not args.quiet)
+            sobol_t = sobol_indices(params, ys, heads, seed=args.sample_seed)
+            xs_all, ys_all = [xs], [ys]  # the quasi-random sample covers the box evenly
+    except (SensitivityError, ParamError, CalibrationError, UsageError, ConfigError) as exc:
+        print(f"akimsim sensitivity: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"akimsim sensitivity: interrupted; the evaluations so far are in "
+              f"{args.out / 'evaluations.jsonl'}: run the same command to resume",
+              file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = explain(exc)
+        if message is None:
+            raise
+        print(f"akimsim sensitivity: error: {message}", file=sys.stderr)
+        return 2
+    robust = robustness(np.vstack(ys_all), heads)
+    header = {"config": " ".join(args.overrides) or "(each experiment's preset)",
+              "ranges": args.ranges, "seeds": f"{seeds[0]}-{seeds[-1]} per vector",
+              "method": args.method, "vectors": len(store),
+              "wall time": f"{time.perf_counter() - started:.0f} s on {workers} worker(s)",
+              "date": dt.date.today().isoformat()}
+    paths = write_report(args.out, header, params, heads, morris_t, sobol_t, robust,
+                         np.vstack(xs_all), np.vstack(ys_all))
+    print(robust[["headline", "claim", "sign_holds_share", "share_low", "share_high",
+                  "median"]].to_string(index=False))
+    print(f"\nwrote {', '.join(p.name for p in paths)} to {args.out}")
+    return 0
+
+
+def write_report(out: Path, header: dict[str, object], params: Sequence[object],
+                 heads: Sequence[Headline], morris_t: pd.DataFrame | None,
+                 sobol_t: pd.DataFrame | None, robust: pd.DataFrame, xs: np.ndarray,
+                 ys: np.ndarray) -> list[Path]:
+    from akimsim.analysis.plots import close_figure, save_figure, sensitivity_figure
+    from akimsim.analysis.report import markdown_table, write_csv
+
+    paths = []
+    lines = ["# akimsim sensitivity of the headline findings", ""]
+    lines += [f"- **{k}**: {v}" for k, v in header.items()]
+    lines += ["", "## Where each finding's sign holds", "",
+              "The share of the sampled parameter vectors (the Sobol sample if run, else "
+              "Morris's trajectories) in which the headline has the sign its experiment "
+              "reports, with Wilson's 95 % interval; each vector's headline is the mean "
+              "paired difference over its seeds.", "",
+              markdown_table(robust.drop(columns=["source"]), digits=3), ""]
+    write_csv(robust, out / "robustness.csv")
+    paths.append(out / "robustness.csv")
+    if morris_t is not None:
+        write_csv(morris_t, out / "morris.csv")
+        paths.append(out / "morris.csv")
+        lines += ["## Morris screening", "", "mu* is the mean absolute elementary effect "
+                  "(with its 95 % bootstrap interval); sigma large against mu* means "
+                  "interactions or non-linearity.", "",
+                  markdown_table(morris_t, digits=4), ""]
+    if sobol_t is not None:
+        write_csv(sobol_t, out / "sobol.csv")
+        paths.append(out / "sobol.csv")
+        lines += ["## Sobol indices", "", "First-order (S1) and total (ST) indices with "
+                  "their 95 % bootstrap intervals; a small base sample gives wide "
+                  "intervals and indices can fall outside [0, 1] by noise.", "",
+                  markdown_table(sobol_t, digits=3), ""]
+    lines += ["## Sources of the headlines", ""]
+    lines += [f"- {h.name}: {h.source}" for h in heads]
+    lines += ["", "## Parameter ranges", ""]
+    lines += [f"- {getattr(p, 'path', p)}: {getattr(p, 'low', '')} to "
+              f"{getattr(p, 'high', '')}; {getattr(p, 'reason', '')}" for p in params]
+    (out / "sensitivity.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths.insert(0, out / "sensitivity.md")
+    sample = pd.DataFrame(xs, columns=[getattr(p, "path", str(p)) for p in params])
+    for k, h in enumerate(heads):
+        sample[h.name] = ys[:, k]
+    write_csv(sample, out / "sample.csv")
+    paths.append(out / "sample.csv")
+    fig = sensitivity_figure(morris_t, sobol_t, robust)
+    save_figure(fig, out / "sensitivity.png")
+    close_figure(fig)
+    paths.append(out / "sensitivity.png")
+    return paths
