@@ -93,7 +93,7 @@ def test_the_shipped_parameter_preset_fits_the_schema() -> None:
 def test_a_parameters_file_with_a_bad_entry_names_it(tmp_path: Path) -> None:
     f = tmp_path / "p.yaml"
     f.write_text("- path: behaviour.voters.admin_support\n  low: 0\n  high: 3\n  colour: red\n")
-    with pytest.raises(ParamError, match="entry 0 .* unknown field\\(s\\) colour"):
+    with pytest.raises(ParamError, match=r"entry 0 .* unknown field\(s\) colour"):
         load_params(f)
     f.write_text("- path: behaviour.voters.admin_support\n  low: 0\n")
     with pytest.raises(ParamError, match="entry 0 needs path, low and high"):
@@ -222,7 +222,8 @@ def test_calibrate_command_end_to_end_and_bad_input(tmp_path: Path) -> None:
             (["--params=kazakhstan", "--seeds=1"], "--seeds must be at least 2")]:
         done = akimsim(*base, *bad, "--out=bad")
         assert done.returncode == 2, (bad, done.stderr)
-        assert says in done.stderr and "Traceback" not in done.stderr
+        assert says in done.stderr
+        assert "Traceback" not in done.stderr
     listed = akimsim("--list-params")
     assert listed.returncode == 0
     assert "behaviour.voters.admin_support" in listed.stdout
