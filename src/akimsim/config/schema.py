@@ -63,7 +63,7 @@ class PartyConfig:
     name: str = "independent"
     attachment: float = share(0.0)  # share of voters attached to the party; assumption
     x: float = real(0.0)  # platform in the two-dimensional policy space; assumption
-    y: float = real(0.0)
+    y: float = real(0.0)  # assumption
     # chance it fields a nominee in a direct race; figure (2021)
     nominate_rate: float = share(0.0, "a probability")
     dominant: bool = False
@@ -148,7 +148,7 @@ class AkimBehaviour:
     """How office holders govern and whom they answer to."""
 
     term_years: int = whole(4, 1, 20, "years")  # law: akim term 4 years
-    # terms allowed in a row (0 = no limit); reports of two, unverified
+    # terms allowed in a row (0 = no limit); assumption: reports of two, unverified
     term_limit: int = whole(0, 0, 100, "terms in a row", "0 = no limit")
     # the tiers the term limit applies to (Russia's two-term limit binds governors only)
     term_limit_tiers: list[Tier] = field(default_factory=lambda: list(TIERS))
@@ -164,11 +164,12 @@ class AppointerBehaviour:
     """How appointers (regional akims, the President) rank candidates."""
 
     loyalty_weight: float = real(1.0)  # open question: loyalty against competence
-    competence_weight: float = real(0.5)
+    competence_weight: float = real(0.5)  # open question: see loyalty_weight
     party_weight: float = real(0.8)  # preference for their own party's candidates; assumption
     noise: float = at_least(0.5, 0)  # assumption
-    dismissal_threshold: float = real(-1.5)  # appointer utility below which dismissal is considered
-    # chance a below-threshold akim is dismissed in a year
+    # appointer utility below which dismissal is considered; assumption
+    dismissal_threshold: float = real(-1.5)
+    # chance a below-threshold akim is dismissed in a year; assumption
     dismissal_rate: float = share(0.3, "a probability")
     min_candidates: int = whole(2, 1)  # law (2022): at least two candidates go to the maslikhat
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
