@@ -73,5 +73,7 @@ def render(text: str) -> str:
         pat = _pattern(name)
         if not pat.search(text):
             raise ValueError(f"docs/odd.md has no <!-- odd:{name}:start --> block")
-        text = pat.sub(lambda m, b=body: m.group(1) + b + "\n" + m.group(3), text)
+        match = pat.search(text)
+        assert match is not None
+        text = text[:match.start(2)] + body + "\n" + text[match.end(2):]
     return text
