@@ -103,6 +103,9 @@ def run_one(cfg: RunConfig, territory: Territory,
         gc.collect()
 
 
+#: the config warnings this process has shown (each once)
+_SHOWN: set[tuple[str, type[Warning]]] = set()
+
 # per worker process: the territory, built once by the initializer
 _WORKER: dict[str, Any] = {}
 
@@ -156,14 +159,18 @@ def run_replicas(configs: Sequence[RunConfig],
             warnings.simplefilter("always", ConfigWarning)
             return _run_all(configs, measure, workers, threads, territory, bar, caught)
     finally:
-        # every run of a config warns alike: each warning is shown once, after the runs
-        # ("once" filters do not hold here: other libraries reset the warnings registry)
+        # every run of a config warns alike: each config warning is shown once per
+        # process, after the runs ("once" filters do not hold here: other libraries
+        # reset the warnings registry); other warnings once per call
         seen: set[tuple[str, type[Warning]]] = set()
         for w in [*here, *caught]:
             key = (str(w.message), w.category)
-            if key not in seen:
-                seen.add(key)
-                warnings.warn_explicit(str(w.message), w.category, w.filename, w.lineno)
+            if key in seen or (issubclass(w.category, ConfigWarning) and key in _SHOWN):
+                continue
+            seen.add(key)
+            if issubclass(w.category, ConfigWarning):
+                _SHOWN.add(key)
+            warnings.warn_explicit(str(w.message), w.category, w.filename, w.lineno)
 
 
 def _run_all(configs: list[RunConfig], measure: Callable[[AkimModel], T], workers: int,

@@ -29,7 +29,7 @@ import yaml
 
 from akimsim.analysis.pooled import METRICS, contest_metrics, office_metrics
 from akimsim.calibration.params import Param, apply
-from akimsim.calibration.smm import Store
+from akimsim.calibration.smm import Store, seed_means
 from akimsim.config import TIERS, RunConfig
 from akimsim.replicas import run_replicas
 
@@ -183,8 +183,7 @@ def evaluate(setups: Sequence[Setup], params: Sequence[Param], xs: np.ndarray,
     for i, x in enumerate(xs):
         runs = store.get(x)
         assert runs is not None
-        with np.errstate(all="ignore"):
-            out[i] = np.nanmean(runs, axis=0)
+        out[i] = seed_means(runs)
     return out
 
 

@@ -17,7 +17,8 @@ again and finds them in the file.
 
 At the estimate: standard errors from the sandwich formula of the simulated method
 of moments, ``(1 + 1/S) (G'WG)^-1 G'W Σ W G (G'WG)^-1`` with ``G`` the moments'
-Jacobian by central differences (on the same seeds) and ``Σ`` their covariance over
+Jacobian by central differences (on the same seeds; the step is widened where no
+moment moves, since a model of discrete contests has step-function moments) and ``Σ`` their covariance over
 seeds there; the over-identification statistic ``J = g' [(1 + 1/S) Σ]^-1 g``, against
 a chi-squared with (targets - parameters) degrees of freedom, treating the observed
 figures as one draw of the model; and an identifiability report.
@@ -58,6 +59,8 @@ VARIANCE_FLOOR = 0.01
 SHRINK = 0.3
 #: central-difference step, as a share of each parameter's range (assumption)
 STEP = 0.05
+#: how many times the step is doubled where no moment moves (assumption)
+WIDEN = 3
 #: a parameter is "pinned down" when its standard error is below this share of its
 #: range (assumption)
 PINNED = 0.1
@@ -82,6 +85,16 @@ class Problem:
         cfg = apply(self.base, self.params, x)
         cfg.seed = int(seed)
         return cfg
+
+
+def seed_means(runs: np.ndarray) -> np.ndarray:
+    """The mean over seeds (axis 0) of each measure, over the seeds where it is defined
+    (NaN where it is defined in none)."""
+    r = np.asarray(runs, dtype=np.float64)
+    ok = np.isfinite(r)
+    n = ok.sum(axis=0)
+    total = np.where(ok, r, 0.0).sum(axis=0)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
 
 
 def gaps(moments: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
@@ -198,8 +211,7 @@ class Store:
         rows = []
         for key in self.order:
             runs = self._runs[key]
-            with np.errstate(all="ignore"):
-                means = np.nanmean(runs, axis=0) if runs.size else runs
+            means = seed_means(runs) if runs.size else runs
             rows.append({**{p.path: v for p, v in zip(params, key, strict=True)},
                          **{t.name: m for t, m in zip(targets, means, strict=True)}})
         return pd.DataFrame(rows)
@@ -241,8 +253,7 @@ class Evaluator:
         return out
 
     def moments(self, xs: Sequence[Iterable[float]]) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return np.array([np.nanmean(r, axis=0) for r in self.runs(xs)])
+        return np.array([seed_means(r) for r in self.runs(xs)])
 
 
 def objective(moments: np.ndarray, targets: Sequence[Target], weight: np.ndarray) -> float:
@@ -283,22 +294,26 @@ def _de_kwargs(seed: int) -> dict[str, Any]:
 def jacobian(ev: Evaluator, x: np.ndarray, params: Sequence[Param]
              ) -> tuple[np.ndarray, np.ndarray]:
     """The moments' Jacobian at ``x`` by central differences (one-sided at a bound),
-    steps :data:`STEP` of each range; also returns the steps."""
+    steps :data:`STEP` of each range; also returns the steps.
+
+    A model of discrete contests has moments that are step functions at small steps:
+    where no moment moves at all, the step is doubled, up to :data:`WIDEN` times."""
     lo = np.array([p.low for p in params])
     hi = np.array([p.high for p in params])
-    h = STEP * (hi - lo)
-    points = []
+    cols, steps = [], []
     for i in range(len(params)):
-        up, down = x.copy(), x.copy()
-        up[i] = min(x[i] + h[i], hi[i])
-        down[i] = max(x[i] - h[i], lo[i])
-        points += [up, down]
-    m = ev.moments(points)
-    cols = []
-    for i in range(len(params)):
-        width = points[2 * i][i] - points[2 * i + 1][i]
-        cols.append((m[2 * i] - m[2 * i + 1]) / width)
-    return np.column_stack(cols), h
+        h = STEP * (hi[i] - lo[i])
+        for _ in range(WIDEN + 1):
+            up, down = x.copy(), x.copy()
+            up[i] = min(x[i] + h, hi[i])
+            down[i] = max(x[i] - h, lo[i])
+            m_up, m_down = ev.moments([up, down])
+            if not np.allclose(m_up, m_down, rtol=0, atol=0, equal_nan=True):
+                break
+            h *= 2
+        cols.append((m_up - m_down) / (up[i] - down[i]))
+        steps.append(h)
+    return np.column_stack(cols), np.array(steps)
 
 
 def _identifiability(g_mat: np.ndarray, weight: np.ndarray, cov_theta: np.ndarray,
@@ -379,7 +394,7 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
     sigma0 = covariance(pilot, targets, weighting)
     weight = np.linalg.inv(sigma0)
     say(f"start {_vector(params, x0)}: objective "
-        f"{objective(np.nanmean(pilot, axis=0), targets, weight):.4g}")
+        f"{objective(seed_means(pilot), targets, weight):.4g}")
 
     def batch(xt: np.ndarray) -> np.ndarray:
         xs = [np.asarray(col, dtype=np.float64) for col in np.atleast_2d(xt).T] \
@@ -404,14 +419,14 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
         updating="deferred", x0=x0, callback=callback, **_de_kwargs(seed))
     # the best vector evaluated, whatever the optimiser's last population
     frame = store.frame(params, targets)
-    objs = np.array([objective(np.nanmean(store.runs_of(key), axis=0), targets, weight)
+    objs = np.array([objective(seed_means(store.runs_of(key)), targets, weight)
                      for key in store.order])
     best_key = store.order[int(np.argmin(objs))]
     x_hat = np.array(best_key)
     del res
 
     runs_hat = ev.runs([x_hat])[0]
-    m_hat = np.nanmean(runs_hat, axis=0)
+    m_hat = seed_means(runs_hat)
     g_mat, _ = jacobian(ev, x_hat, params)
     sigma = covariance(runs_hat, targets, "full")
     inflate = 1 + 1 / n_seeds
