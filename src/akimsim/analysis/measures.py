@@ -225,19 +225,20 @@ def _no_winner(c: pd.DataFrame, ctx: MeasureContext) -> float:
 @measure("winner_vote_share", "winner's votes over ballots (deputies' votes in councils), "
                               "mean over contests with a winner and a vote")
 def _winner_vote_share(c: pd.DataFrame, ctx: MeasureContext) -> float:
-    w = c[(c["ballots"] > 0) & (c["rule"] != "appointer")]
-    won, _, used = _winner_votes(w)
-    ballots = w.loc[used, "ballots"].to_numpy(dtype=np.float64)
-    return float(np.mean(won / ballots)) if won.shape[0] else math.nan
+    return _winner_share_of(c[(c["ballots"] > 0) & (c["rule"] != "appointer")], "ballots")
+
+
+def _winner_share_of(c: pd.DataFrame, column: str) -> float:
+    """The mean over contests of the winner's votes over ``column`` (ballots, deputies)."""
+    won, _, used = _winner_votes(c)
+    base = c.loc[used, column].to_numpy(dtype=np.float64)
+    return float(np.mean(won / base)) if won.shape[0] else math.nan
 
 
 @measure("consent_winner_share", "in a maslikhats' consent vote, the share of deputies "
                                  "voting for the appointee, mean over consent votes")
 def _consent_share(c: pd.DataFrame, ctx: MeasureContext) -> float:
-    k = c[(c["rule"] == "consent") & (c["electorate"] > 0)]
-    won, _, used = _winner_votes(k)
-    deputies = k.loc[used, "electorate"].to_numpy(dtype=np.float64)
-    return float(np.mean(won / deputies)) if won.shape[0] else math.nan
+    return _winner_share_of(c[(c["rule"] == "consent") & (c["electorate"] > 0)], "electorate")
 
 
 @measure("against_all_share", "'against all' ballots over ballots cast, pooled over the "

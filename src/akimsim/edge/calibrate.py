@@ -107,63 +107,57 @@ def resolve_params(spec: str) -> list[Param]:
 
 
 def run(argv: Sequence[str]) -> int:
-    from akimsim.edge.hydra import compose, explain, show_config_warnings
+    from akimsim.edge.commands import guarded
+    from akimsim.edge.hydra import show_config_warnings
 
     args = parser().parse_args(list(argv))
     show_config_warnings()
     warnings.simplefilter("once", ConfigWarning)
-    try:
-        cfg = compose(*args.overrides)
-        if args.list_params:
-            print(list_params(cfg))
-            return 0
-        if args.params is None:
-            raise UsageError("--params is required (a preset, a file or PATH=LOW:HIGH)")
-        if args.seeds < 2:
-            raise UsageError(f"--seeds must be at least 2, got {args.seeds}")
-        params = check_params(resolve_params(args.params), cfg)
-        targets_path = args.targets if args.targets is not None else DEFAULT_TARGETS
-        targets = select_roles(load_targets(targets_path), ["calibration"])
-        if not targets:
-            raise UsageError(f"{targets_path}: no target has role calibration")
-        last = max(t.years[1] for t in targets)
-        base = replace(cfg, end_year=max(cfg.start_year, min(cfg.end_year, last)))
-        workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
-        if workers < 1:
-            raise UsageError(f"--workers must be at least 1, got {workers}")
-        problem = Problem(base, tuple(params), tuple(targets),
-                          tuple(range(cfg.seed, cfg.seed + args.seeds)))
-        header = {"config": " ".join(args.overrides) or "(the default config)",
-                  "years run": f"{base.start_year}-{base.end_year} (the last year a "
-                               f"target needs)",
-                  "territory scale": base.territory.scale,
-                  "targets": f"{targets_path} (sha256 {checksum(targets_path)[:16]}..., "
-                             f"{len(targets)} calibration targets)",
-                  "parameters": args.params, "seeds": f"{problem.seeds[0]}-"
-                  f"{problem.seeds[-1]}", "budget": f"{args.budget} runs",
-                  "date": dt.date.today().isoformat()}
-        print(f"akimsim calibrate: {len(params)} parameters, {len(targets)} targets, "
-              f"{args.seeds} seeds, budget {args.budget} runs, {workers} worker(s); "
-              f"evaluations in {args.out / 'evaluations.jsonl'}", file=sys.stderr)
-        result = calibrate(problem, budget=args.budget, out=args.out, workers=workers,
-                           weighting=args.weighting, popsize=args.popsize,
-                           seed=args.optimiser_seed, progress=not args.quiet,
-                           fresh=args.fresh,
-                           log=lambda m: print(f"akimsim calibrate: {m}", file=sys.stderr))
-    except (TargetError, ParamError, CalibrationError, UsageError, ConfigError) as exc:
-        print(f"akimsim calibrate: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"akimsim calibrate: interrupted; the evaluations so far are in "
-              f"{args.out / 'evaluations.jsonl'}: run the same command to resume",
-              file=sys.stderr)
-        return 130
-    except Exception as exc:
-        message = explain(exc)
-        if message is None:
-            raise
-        print(f"akimsim calibrate: error: {message}", file=sys.stderr)
-        return 2
+    return guarded("akimsim calibrate", lambda: _run(args),
+                   (TargetError, ParamError, CalibrationError, UsageError, ConfigError),
+                   resume=args.out / "evaluations.jsonl")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from akimsim.edge.hydra import compose
+
+    cfg = compose(*args.overrides)
+    if args.list_params:
+        print(list_params(cfg))
+        return 0
+    if args.params is None:
+        raise UsageError("--params is required (a preset, a file or PATH=LOW:HIGH)")
+    if args.seeds < 2:
+        raise UsageError(f"--seeds must be at least 2, got {args.seeds}")
+    params = check_params(resolve_params(args.params), cfg)
+    targets_path = args.targets if args.targets is not None else DEFAULT_TARGETS
+    targets = select_roles(load_targets(targets_path), ["calibration"])
+    if not targets:
+        raise UsageError(f"{targets_path}: no target has role calibration")
+    last = max(t.years[1] for t in targets)
+    base = replace(cfg, end_year=max(cfg.start_year, min(cfg.end_year, last)))
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    problem = Problem(base, tuple(params), tuple(targets),
+                      tuple(range(cfg.seed, cfg.seed + args.seeds)))
+    header = {"config": " ".join(args.overrides) or "(the default config)",
+              "years run": f"{base.start_year}-{base.end_year} (the last year a "
+                           f"target needs)",
+              "territory scale": base.territory.scale,
+              "targets": f"{targets_path} (sha256 {checksum(targets_path)[:16]}..., "
+                         f"{len(targets)} calibration targets)",
+              "parameters": args.params, "seeds": f"{problem.seeds[0]}-"
+              f"{problem.seeds[-1]}", "budget": f"{args.budget} runs",
+              "date": dt.date.today().isoformat()}
+    print(f"akimsim calibrate: {len(params)} parameters, {len(targets)} targets, "
+          f"{args.seeds} seeds, budget {args.budget} runs, {workers} worker(s); "
+          f"evaluations in {args.out / 'evaluations.jsonl'}", file=sys.stderr)
+    result = calibrate(problem, budget=args.budget, out=args.out, workers=workers,
+                       weighting=args.weighting, popsize=args.popsize,
+                       seed=args.optimiser_seed, progress=not args.quiet,
+                       fresh=args.fresh,
+                       log=lambda m: print(f"akimsim calibrate: {m}", file=sys.stderr))
     paths = write_calibration(result, args.out, header)
     print(result.estimates[["param", "start", "estimate", "se", "pinned"]].to_string(
         index=False))

@@ -116,88 +116,81 @@ def setups(headlines: Sequence[Headline], overrides: Sequence[str]) -> list[Setu
 
 
 def run(argv: Sequence[str]) -> int:
-    from akimsim.edge.calibrate import resolve_params
-    from akimsim.edge.hydra import explain, show_config_warnings
-    from akimsim.runner import config_dict
+    from akimsim.edge.commands import guarded
+    from akimsim.edge.hydra import show_config_warnings
 
     args = parser().parse_args(list(argv))
     show_config_warnings()
     warnings.simplefilter("once", ConfigWarning)
+    return guarded("akimsim sensitivity", lambda: _run(args),
+                   (SensitivityError, ParamError, CalibrationError, UsageError, ConfigError),
+                   resume=args.out / "evaluations.jsonl")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from akimsim.edge.calibrate import resolve_params
+    from akimsim.runner import config_dict
+
     started = time.perf_counter()
-    try:
-        if args.seeds < 1:
-            raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
-        if args.trajectories < 2:
-            raise UsageError(f"--trajectories must be at least 2, got {args.trajectories}")
-        heads = load_headlines(args.headlines)
-        if args.only:
-            wanted = [w.strip() for w in args.only.split(",") if w.strip()]
-            known = {h.name for h in heads} | {h.experiment for h in heads}
-            unknown = [w for w in wanted if w not in known]
-            if unknown:
-                raise UsageError(f"--only: {', '.join(unknown)} is not a headline or "
-                                 f"experiment; they are {', '.join(sorted(known))}")
-            heads = [h for h in heads if h.name in wanted or h.experiment in wanted]
-        groups = setups(heads, args.overrides)
-        heads = [h for s in groups for h in s.headlines]  # in the order they are run
-        any_cfg = next(iter(groups[0].arms.values()))
-        params = check_params(resolve_params(args.ranges), any_cfg)
-        if args.method in ("sobol", "both"):
-            sobol_sample(params, args.samples)  # checks the sample size before any run
-        workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
-        if workers < 1:
-            raise UsageError(f"--workers must be at least 1, got {workers}")
-        seeds = list(range(any_cfg.seed, any_cfg.seed + args.seeds))
-        identity = {"params": [[p.path, p.low, p.high] for p in params],
-                    "headlines": [h.name for h in heads], "seeds": seeds,
-                    "configs": {f"{s.headlines[0].experiment} {arm}": config_dict(cfg)
-                                for s in groups for arm, cfg in s.arms.items()}}
-        args.out.mkdir(parents=True, exist_ok=True)
-        store_path = args.out / "evaluations.jsonl"
-        if args.fresh and store_path.exists():
-            store_path.unlink()
-        store = Store(store_path, identity)
+    if args.seeds < 1:
+        raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
+    if args.trajectories < 2:
+        raise UsageError(f"--trajectories must be at least 2, got {args.trajectories}")
+    heads = load_headlines(args.headlines)
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        known = {h.name for h in heads} | {h.experiment for h in heads}
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            raise UsageError(f"--only: {', '.join(unknown)} is not a headline or "
+                             f"experiment; they are {', '.join(sorted(known))}")
+        heads = [h for h in heads if h.name in wanted or h.experiment in wanted]
+    groups = setups(heads, args.overrides)
+    heads = [h for s in groups for h in s.headlines]  # in the order they are run
+    any_cfg = next(iter(groups[0].arms.values()))
+    params = check_params(resolve_params(args.ranges), any_cfg)
+    if args.method in ("sobol", "both"):
+        sobol_sample(params, args.samples)  # checks the sample size before any run
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    seeds = list(range(any_cfg.seed, any_cfg.seed + args.seeds))
+    identity = {"params": [[p.path, p.low, p.high] for p in params],
+                "headlines": [h.name for h in heads], "seeds": seeds,
+                "configs": {f"{s.headlines[0].experiment} {arm}": config_dict(cfg)
+                            for s in groups for arm, cfg in s.arms.items()}}
+    args.out.mkdir(parents=True, exist_ok=True)
+    store_path = args.out / "evaluations.jsonl"
+    if args.fresh and store_path.exists():
+        store_path.unlink()
+    store = Store(store_path, identity)
 
-        def say(m: str) -> None:
-            print(f"akimsim sensitivity: {m}", file=sys.stderr)
+    def say(m: str) -> None:
+        print(f"akimsim sensitivity: {m}", file=sys.stderr)
 
-        if len(store):
-            say(f"resuming: {len(store)} parameter vectors already evaluated")
-        runs_per = args.seeds * sum(len({a for h in s.headlines for a in (h.treatment,
-                                                                        h.reference)})
-                                    for s in groups)
-        morris_t = sobol_t = None
-        xs_all, ys_all = [], []
-        if args.method in ("morris", "both"):
-            xm = morris_sample(params, args.trajectories, seed=args.sample_seed)
-            say(f"Morris: {len(xm)} vectors x {runs_per} runs, {len(heads)} headlines, "
-                f"{len(params)} parameters, {workers} worker(s)")
-            ym = evaluate(groups, params, xm, seeds, store, workers=workers,
-                          progress=not args.quiet)
-            morris_t = morris_indices(params, xm, ym, heads, seed=args.sample_seed)
-            xs_all.append(xm)
-            ys_all.append(ym)
-        if args.method in ("sobol", "both"):
-            xs = sobol_sample(params, args.samples, seed=args.sample_seed)
-            say(f"Sobol: {len(xs)} vectors x {runs_per} runs")
-            ys = evaluate(groups, params, xs, seeds, store, workers=workers,
-                          progress=not args.quiet)
-            sobol_t = sobol_indices(params, ys, heads, seed=args.sample_seed)
-            xs_all, ys_all = [xs], [ys]  # the quasi-random sample covers the box evenly
-    except (SensitivityError, ParamError, CalibrationError, UsageError, ConfigError) as exc:
-        print(f"akimsim sensitivity: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"akimsim sensitivity: interrupted; the evaluations so far are in "
-              f"{args.out / 'evaluations.jsonl'}: run the same command to resume",
-              file=sys.stderr)
-        return 130
-    except Exception as exc:
-        message = explain(exc)
-        if message is None:
-            raise
-        print(f"akimsim sensitivity: error: {message}", file=sys.stderr)
-        return 2
+    if len(store):
+        say(f"resuming: {len(store)} parameter vectors already evaluated")
+    runs_per = args.seeds * sum(len({a for h in s.headlines for a in (h.treatment,
+                                                                    h.reference)})
+                                for s in groups)
+    morris_t = sobol_t = None
+    xs_all, ys_all = [], []
+    if args.method in ("morris", "both"):
+        xm = morris_sample(params, args.trajectories, seed=args.sample_seed)
+        say(f"Morris: {len(xm)} vectors x {runs_per} runs, {len(heads)} headlines, "
+            f"{len(params)} parameters, {workers} worker(s)")
+        ym = evaluate(groups, params, xm, seeds, store, workers=workers,
+                      progress=not args.quiet)
+        morris_t = morris_indices(params, xm, ym, heads, seed=args.sample_seed)
+        xs_all.append(xm)
+        ys_all.append(ym)
+    if args.method in ("sobol", "both"):
+        xs = sobol_sample(params, args.samples, seed=args.sample_seed)
+        say(f"Sobol: {len(xs)} vectors x {runs_per} runs")
+        ys = evaluate(groups, params, xs, seeds, store, workers=workers,
+                      progress=not args.quiet)
+        sobol_t = sobol_indices(params, ys, heads, seed=args.sample_seed)
+        xs_all, ys_all = [xs], [ys]  # the quasi-random sample covers the box evenly
     robust = robustness(np.vstack(ys_all), heads)
     header = {"config": " ".join(args.overrides) or "(each experiment's preset)",
               "ranges": args.ranges, "seeds": f"{seeds[0]}-{seeds[-1]} per vector",

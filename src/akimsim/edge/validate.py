@@ -199,25 +199,20 @@ def _without_seed(cfg: RunConfig) -> Any:
 
 
 def run(argv: Sequence[str]) -> int:
+    from akimsim.edge.commands import guarded
+
     args = parser().parse_args(list(argv))
     if args.list_metrics:
         print(list_metrics())
         return 0
-    try:
-        targets, path = _targets(args)
-        runs, header = _from_run(args, targets) if args.run is not None else \
-            _from_config(args, targets)
-    except (TargetError, UsageError, ConfigError) as exc:
-        print(f"akimsim validate: error: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bad override: Hydra's own errors, explained in one line
-        from akimsim.edge.hydra import explain
+    return guarded("akimsim validate", lambda: _run(args),
+                   (TargetError, UsageError, ConfigError))
 
-        message = explain(exc)
-        if message is None:
-            raise
-        print(f"akimsim validate: error: {message}", file=sys.stderr)
-        return 2
+
+def _run(args: argparse.Namespace) -> int:
+    targets, path = _targets(args)
+    runs, header = _from_run(args, targets) if args.run is not None else \
+        _from_config(args, targets)
     table = summarise(runs, targets)
     header = {**header, "targets": f"{path} (sha256 {checksum(path)[:16]}...)",
               "date": dt.date.today().isoformat()}
