@@ -20,8 +20,9 @@ of moments, ``(1 + 1/S) (G'WG)^-1 G'W Σ W G (G'WG)^-1`` with ``G`` the moments'
 Jacobian by central differences (on the same seeds; the step is widened where no
 moment moves, since a model of discrete contests has step-function moments) and
 ``Σ`` their covariance over seeds there; the over-identification statistic
-``J = g' [(1 + 1/S) Σ]^-1 g``, against a chi-squared with (targets - parameters) degrees of freedom, treating the observed
-figures as one draw of the model; and an identifiability report.
+``J = g' [(1 + 1/S) Σ]^-1 g``, against a chi-squared with (targets - parameters)
+degrees of freedom, treating the observed figures as one draw of the model; and an
+identifiability report.
 """
 
 from __future__ import annotations
