@@ -20,7 +20,7 @@ from typing import Any
 from akimsim.config import schema
 from akimsim.config.bounds import bounds_of
 
-STATUSES: tuple[str, ...] = ("law", "figure", "open question", "assumption")
+STATUSES: tuple[str, ...] = ("calibrated", "law", "figure", "open question", "assumption")
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,11 @@ def _comments(cls: type) -> dict[str, str]:
 
 
 def status_of(comment: str) -> str:
-    """The status a comment gives: law, figure, open question or assumption; "not
-    labelled" when it names none."""
+    """The status a comment gives: calibrated, law, figure, open question or
+    assumption; "not labelled" when it names none."""
     text = comment.lower()
+    if "calibrated" in text:
+        return "calibrated"
     if re.search(r"\blaw\b", text):
         return "law"
     if "open question" in text:
@@ -144,8 +146,8 @@ def markdown_tables(sections: tuple[tuple[str, type], ...] = SECTIONS,
         for info in fields_of(cls, prefix):
             status = info.status
             default = f"`{info.default}`"
-            if info.path in calibrated:
-                status = f"calibrated ({status} before)"
+            if info.path in calibrated and calibrated[info.path] != info.default:
+                status = "set by the calibrated preset"
                 default = f"`{calibrated[info.path]:.4g}` (schema `{info.default}`)"
             comment = info.comment.replace("|", "\\|")
             parts.append(f"| `{info.path.rsplit('.', 1)[-1]}` | {default} | {info.valid} | "

@@ -96,10 +96,10 @@ class VoterBehaviour:
     partisanship_logit_sd: float = at_least(1.0, 0)
     # turnout propensity on the logit scale ~ N(mean, sd) per voter, plus a shift per
     # region; assumption (mean propensity about 0.66 before the tier's salience)
-    propensity_logit_mean: float = real(0.9)
+    propensity_logit_mean: float = real(0.936)  # calibrated (issue 12; 0.9 before)
     propensity_logit_sd: float = at_least(1.0, 0)
-    # logit sd across regions (66.5-90.9 % in 2021); assumption
-    region_turnout_sd: float = at_least(0.4, 0)
+    # logit sd across regions (66.5-90.9 % in 2021)
+    region_turnout_sd: float = at_least(0.84, 0)  # calibrated (issue 12; 0.4 before)
     # logit turnout shift by tier of the contest: local races mobilise more; assumption
     salience_region: float = real(-0.3)
     salience_district: float = real(0.3)
@@ -109,8 +109,8 @@ class VoterBehaviour:
     distance_weight: float = at_least(1.0, 0)  # assumption
     competence_weight: float = real(0.5)  # assumption
     party_weight: float = real(1.0)  # assumption
-    # bonus of the dominant party's nominee: an open question, hand-set (docs/model.md)
-    admin_support: float = real(1.2)
+    # bonus of the dominant party's nominee: an open question (docs/model.md)
+    admin_support: float = real(0.888)  # calibrated (issue 12; hand-set 1.2 before)
     record_weight: float = real(0.6)  # retrospective weight on the incumbent's record; assumption
     noise_scale: float = at_least(0.7, 0)  # Gumbel scale of idiosyncratic taste; assumption
     against_all_utility: float = utility(-1.6)  # utility of the "against all" line; assumption
@@ -120,16 +120,16 @@ class VoterBehaviour:
 class CandidateBehaviour:
     """Who enters races and with what traits."""
 
-    # Poisson mean of would-be self-nominees; assumption
-    self_nominee_rate: float = between(2.4, 0, 100, what="a mean count")
+    # Poisson mean of would-be self-nominees; calibrated (issue 12; 2.4 before)
+    self_nominee_rate: float = between(2.611, 0, 100, what="a mean count")
     signature_threshold: float = share(0.01)  # law: 1 % of the unit's voters
     # share of voters a self-nominee can gather signatures from ~ Beta(a, b); assumption
     signature_reach_a: float = positive(1.2)
     signature_reach_b: float = positive(30.0)
     # figure: 2,582 nominated, 2,297 registered (2021)
     registration_rejection: float = share(0.11, "a probability")
-    # chance an eligible incumbent stands again; assumption
-    incumbent_runs: float = share(0.75, "a probability")
+    # chance an eligible incumbent stands again
+    incumbent_runs: float = share(0.485, "a probability")  # calibrated (issue 12; 0.75)
     # a nominee's distance from the party platform; assumption
     platform_sd: float = at_least(0.3, 0)
     competence_sd: float = at_least(1.0, 0)  # assumption
@@ -193,7 +193,8 @@ class MaslikhatBehaviour:
     # to the appointer's proposal when the deputy belongs to the appointer's party
     party_discipline: float = real(1.5)  # assumption
     noise: float = at_least(0.5, 0)  # assumption
-    consent_threshold: float = real(-1.2)  # open vote: consent if utility above this; assumption
+    # open vote: consent if utility above this; calibrated (issue 12; -1.2 before)
+    consent_threshold: float = real(-0.635)
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one
 
 
