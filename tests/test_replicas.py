@@ -98,3 +98,19 @@ def test_the_population_depends_on_exactly_the_fields_its_key_lists():
         same_key = replicas.population_key(moved) == replicas.population_key(cfg)
         assert same == same_key, f.name
         assert same == (f.name not in POPULATION_FIELDS), f.name
+
+
+@pytest.mark.process
+def test_the_ray_backend_gives_the_same_results():
+    """Workers as Ray actors (a local Ray here; a cluster with RAY_ADDRESS): the same
+    results as one process."""
+    ray = pytest.importorskip("ray")
+    configs = seeds_of(base(), [3, 4, 5])
+    try:  # a measure of the package: Ray's workers import it by name
+        got = run_replicas(configs, workers=2, backend="ray")
+    finally:
+        ray.shutdown()
+    for cfg, table in zip(configs, got, strict=True):
+        pd.testing.assert_frame_equal(table, AkimModel(cfg).run().summary_table())
+    with pytest.raises(ValueError, match="backend 'dask' is not one of processes, ray"):
+        run_replicas(configs, backend="dask")

@@ -129,17 +129,24 @@ def _run_in_worker(args: tuple[int, RunConfig, Callable[[AkimModel], Any]]
                                                   w.lineno) for w in caught]
 
 
+#: where the workers run: local processes, or a Ray cluster (``ray.util.multiprocessing``;
+#: the cluster of ``RAY_ADDRESS`` if set, else a local Ray)
+BACKENDS: tuple[str, ...] = ("processes", "ray")
+
+
 def run_replicas(configs: Sequence[RunConfig],
                  measure: Callable[[AkimModel], T] = summary_of,  # type: ignore[assignment]
                  *, workers: int = 1, threads: int | None = None, progress: bool = False,
-                 territory: Territory | None = None) -> list[T]:
+                 territory: Territory | None = None, backend: str = "processes") -> list[T]:
     """Run every configuration on one territory; ``measure(model)`` of each, in order.
 
     All configurations must share their ``territory`` section (it is built once, or
     ``territory`` is used as given). ``workers`` > 1 runs them on that many processes
     (spawned, each building the territory once; ``measure`` must then be a module-level
     function); ``threads`` sets the Numba threads of each (default: the cores divided
-    among the workers). Results do not depend on ``workers`` or ``threads``.
+    among the workers). ``backend="ray"`` runs the workers as Ray actors instead, on
+    the cluster that ``RAY_ADDRESS`` names (or a local Ray). Results do not depend on
+    ``workers``, ``threads`` or the backend.
     """
     configs = list(configs)
     if not configs:
@@ -152,12 +159,16 @@ def run_replicas(configs: Sequence[RunConfig],
                              f"share one territory")
     if workers < 1:
         raise ValueError(f"run_replicas: workers must be at least 1, got {workers}")
+    if backend not in BACKENDS:
+        raise ValueError(f"run_replicas: backend {backend!r} is not one of "
+                         f"{', '.join(BACKENDS)}")
     bar = _progress(len(configs)) if progress else None
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as here:
             warnings.simplefilter("always", ConfigWarning)
-            return _run_all(configs, measure, workers, threads, territory, bar, caught)
+            return _run_all(configs, measure, workers, threads, territory, bar, caught,
+                            backend)
     finally:
         # every run of a config warns alike: each config warning is shown once per
         # process, after the runs ("once" filters do not hold here: other libraries
@@ -175,7 +186,7 @@ def run_replicas(configs: Sequence[RunConfig],
 
 def _run_all(configs: list[RunConfig], measure: Callable[[AkimModel], T], workers: int,
              threads: int | None, territory: Territory | None, bar: Any,
-             caught: list[warnings.WarningMessage]) -> list[T]:
+             caught: list[warnings.WarningMessage], backend: str = "processes") -> list[T]:
     first = configs[0].territory
     try:
         if workers == 1 or len(configs) == 1:
@@ -189,19 +200,35 @@ def _run_all(configs: list[RunConfig], measure: Callable[[AkimModel], T], worker
         if threads is None:
             threads = max(1, (os.cpu_count() or 1) // workers)
         results: dict[int, T] = {}
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(configs)), mp_context=context,
-                                 initializer=_start_worker, initargs=(first, threads)) as pool:
-            jobs = [(i, cfg, measure) for i, cfg in enumerate(configs)]
-            for index, value, said in pool.map(_run_in_worker, jobs):
-                results[index] = value
-                caught.extend(said)
-                if bar is not None:
-                    bar.update(1)
+        jobs = [(i, cfg, measure) for i, cfg in enumerate(configs)]
+        n = min(workers, len(configs))
+        for index, value, said in _mapped(jobs, n, first, threads, backend):
+            results[index] = value
+            caught.extend(said)
+            if bar is not None:
+                bar.update(1)
         return [results[i] for i in range(len(configs))]
     finally:
         if bar is not None:
             bar.close()
+
+
+def _mapped(jobs: list[tuple[int, RunConfig, Callable[[AkimModel], Any]]], n: int,
+            territory_cfg: TerritoryConfig, threads: int | None, backend: str) -> Any:
+    """``_run_in_worker`` over ``jobs`` on ``n`` workers of ``backend``, in order."""
+    if backend == "ray":
+        from ray.util.multiprocessing import Pool
+
+        pool = Pool(processes=n, initializer=_start_worker, initargs=(territory_cfg, threads))
+        try:
+            yield from pool.imap(_run_in_worker, jobs)
+        finally:
+            pool.terminate()
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_start_worker,
+                             initargs=(territory_cfg, threads)) as executor:
+        yield from executor.map(_run_in_worker, jobs)
 
 
 def _progress(total: int) -> Any:

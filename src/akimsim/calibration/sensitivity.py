@@ -146,7 +146,7 @@ class Setup:
 
 def evaluate(setups: Sequence[Setup], params: Sequence[Param], xs: np.ndarray,
              seeds: Sequence[int], store: Store, *, workers: int = 1,
-             progress: bool = False) -> np.ndarray:
+             progress: bool = False, backend: str = "processes") -> np.ndarray:
     """Every headline at every row of ``xs``: the mean over ``seeds`` of the paired
     difference. Rows already in ``store`` are not run again. Returns (rows, headlines)."""
     names = [h.name for s in setups for h in s.headlines]
@@ -168,7 +168,8 @@ def evaluate(setups: Sequence[Setup], params: Sequence[Param], xs: np.ndarray,
                         cfg = _with_seed(moved, s)
                         configs.append(cfg)
                         index.append((i, arm, j))
-            results = run_replicas(configs, measure, workers=workers, progress=progress)
+            results = run_replicas(configs, measure, workers=workers, progress=progress,
+                                   backend=backend)
             got = {key: r for key, r in zip(index, results, strict=True)}
             for k, h in enumerate(setup.headlines):
                 w = (h.tier, *h.years)

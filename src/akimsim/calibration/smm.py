@@ -223,8 +223,10 @@ class Evaluator:
     and gives their per-seed measures."""
 
     def __init__(self, problem: Problem, store: Store, *, workers: int = 1,
-                 progress: bool = False, territory: Territory | None = None) -> None:
-        self.problem, self.store, self.workers = problem, store, workers
+                 progress: bool = False, territory: Territory | None = None,
+                 backend: str = "processes") -> None:
+        self.problem, self.store, self.workers, self.backend = problem, store, workers, \
+            backend
         self.progress, self.territory = progress, territory
         self.runs_done = 0
         self.measure = TargetsMeasure(problem.targets)
@@ -240,7 +242,8 @@ class Evaluator:
             configs = [p.config(x, s) for x in todo for s in p.seeds]
             rows = run_replicas(configs, self.measure, workers=self.workers,
                                 progress=self.progress,
-                                territory=self.territory if self.workers == 1 else None)
+                                territory=self.territory if self.workers == 1 else None,
+                                backend=self.backend)
             names = [t.name for t in p.targets]
             values = np.array([[r[n] for n in names] for r in rows], dtype=np.float64)
             values = values.reshape(len(todo), len(p.seeds), len(names))
@@ -350,7 +353,8 @@ def _identifiability(g_mat: np.ndarray, weight: np.ndarray, cov_theta: np.ndarra
 def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 1,
               weighting: str = "diagonal", popsize: int | None = None, seed: int = 0,
               progress: bool = False, territory: Territory | None = None, fresh: bool = False,
-              log: Callable[[str], None] | None = None) -> Result:
+              log: Callable[[str], None] | None = None, backend: str = "processes"
+              ) -> Result:
     """Fit ``problem`` with at most about ``budget`` model runs; results and the
     evaluations file go to ``out``. See the module docstring for the method."""
     say = log or (lambda _m: None)
@@ -385,7 +389,8 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
     store = Store(path, identity)
     if len(store):
         say(f"resuming: {len(store)} parameter vectors already evaluated in {path}")
-    ev = Evaluator(problem, store, workers=workers, progress=progress, territory=terr)
+    ev = Evaluator(problem, store, workers=workers, progress=progress, territory=terr,
+                   backend=backend)
     started = time.perf_counter()
 
     lo = np.array([q.low for q in params])

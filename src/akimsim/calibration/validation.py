@@ -98,13 +98,15 @@ def check_targets(cfg: RunConfig, targets: Sequence[Target],
 
 def simulate_configs(configs: Sequence[RunConfig], targets: Sequence[Target], *,
                      workers: int = 1, progress: bool = False,
-                     territory: Territory | None = None) -> pd.DataFrame:
+                     territory: Territory | None = None,
+                     backend: str = "processes") -> pd.DataFrame:
     """One row per configuration (``run`` its index, ``seed``), one column per target."""
     if not configs:
         raise ValueError("simulate: no configuration to run")
     terr = check_targets(configs[0], targets, territory)
     rows = run_replicas(configs, TargetsMeasure(tuple(targets)), workers=workers,
-                        progress=progress, territory=terr if workers == 1 else None)
+                        progress=progress, territory=terr if workers == 1 else None,
+                        backend=backend)
     frame = pd.DataFrame(rows, columns=[t.name for t in targets])
     frame.insert(0, "seed", [c.seed for c in configs])
     frame.insert(0, "run", np.arange(len(configs)))
@@ -113,10 +115,12 @@ def simulate_configs(configs: Sequence[RunConfig], targets: Sequence[Target], *,
 
 def simulate(cfg: RunConfig, targets: Sequence[Target], seeds: Iterable[int], *,
              workers: int = 1, progress: bool = False,
-             territory: Territory | None = None) -> pd.DataFrame:
-    """``cfg`` over ``seeds``: one row per seed, one column per target."""
+             territory: Territory | None = None, backend: str = "processes"
+             ) -> pd.DataFrame:
+    """``cfg`` over ``seeds``: one row per seed, one column per target (``backend`` as
+    :func:`akimsim.replicas.run_replicas` takes it)."""
     return simulate_configs(seeds_of(cfg, seeds), targets, workers=workers,
-                            progress=progress, territory=territory)
+                            progress=progress, territory=territory, backend=backend)
 
 
 def _intervals(values: np.ndarray, level: float) -> tuple[float, float, float, float, float, int]:

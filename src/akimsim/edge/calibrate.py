@@ -75,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
                    help="model runs at most, about (default: 2000)")
     p.add_argument("--workers", type=int, default=None, metavar="W",
                    help="worker processes (default: the cores)")
+    p.add_argument("--backend", choices=["processes", "ray"], default="processes",
+                   help="where the workers run: local processes (default) or Ray (the "
+                        "cluster of RAY_ADDRESS, else a local Ray)")
     p.add_argument("--weighting", choices=WEIGHTINGS, default="diagonal",
                    help="weighting matrix (default: diagonal)")
     p.add_argument("--popsize", type=int, default=None, metavar="M",
@@ -156,7 +159,7 @@ def _run(args: argparse.Namespace) -> int:
     result = calibrate(problem, budget=args.budget, out=args.out, workers=workers,
                        weighting=args.weighting, popsize=args.popsize,
                        seed=args.optimiser_seed, progress=not args.quiet,
-                       fresh=args.fresh,
+                       fresh=args.fresh, backend=args.backend,
                        log=lambda m: print(f"akimsim calibrate: {m}", file=sys.stderr))
     paths = write_calibration(result, args.out, header)
     print(result.estimates[["param", "start", "estimate", "se", "pinned"]].to_string(

@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
                    help="seed of the samplers' own draws (default: 0)")
     p.add_argument("--workers", type=int, default=None, metavar="W",
                    help="worker processes (default: the cores)")
+    p.add_argument("--backend", choices=["processes", "ray"], default="processes",
+                   help="where the workers run: local processes (default) or Ray (the "
+                        "cluster of RAY_ADDRESS, else a local Ray)")
     p.add_argument("--out", type=Path, default=Path("sensitivity"), metavar="DIR",
                    help="where to write (default: sensitivity/)")
     p.add_argument("--fresh", action="store_true",
@@ -180,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
         say(f"Morris: {len(xm)} vectors x {runs_per} runs, {len(heads)} headlines, "
             f"{len(params)} parameters, {workers} worker(s)")
         ym = evaluate(groups, params, xm, seeds, store, workers=workers,
-                      progress=not args.quiet)
+                      progress=not args.quiet, backend=args.backend)
         morris_t = morris_indices(params, xm, ym, heads, seed=args.sample_seed)
         xs_all.append(xm)
         ys_all.append(ym)
@@ -188,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
         xs = sobol_sample(params, args.samples, seed=args.sample_seed)
         say(f"Sobol: {len(xs)} vectors x {runs_per} runs")
         ys = evaluate(groups, params, xs, seeds, store, workers=workers,
-                      progress=not args.quiet)
+                      progress=not args.quiet, backend=args.backend)
         sobol_t = sobol_indices(params, ys, heads, seed=args.sample_seed)
         xs_all, ys_all = [xs], [ys]  # the quasi-random sample covers the box evenly
     robust = robustness(np.vstack(ys_all), heads)

@@ -77,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
                         "(default: 10)")
     p.add_argument("--workers", type=int, default=None, metavar="W",
                    help="worker processes (default: the cores, at most --seeds)")
+    p.add_argument("--backend", choices=["processes", "ray"], default="processes",
+                   help="where the workers run: local processes (default) or Ray (the "
+                        "cluster of RAY_ADDRESS, else a local Ray)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where to write the report (default: DIR/validation with --run, "
                         "else validation/)")
@@ -118,7 +121,7 @@ def _from_config(args: argparse.Namespace, targets: list[Target]
     print(f"akimsim validate: {len(targets)} targets, {args.seeds} runs "
           f"(seeds {seeds[0]}-{seeds[-1]}) on {workers} worker(s)", file=sys.stderr)
     runs = simulate(cfg, targets, seeds, workers=workers, progress=not args.quiet,
-                    territory=territory)
+                    territory=territory, backend=args.backend)
     header = {"config": " ".join(args.overrides) or "(the default config)",
               "seeds": f"{seeds[0]}-{seeds[-1]} ({args.seeds} runs)",
               "territory scale": cfg.territory.scale,
