@@ -356,6 +356,18 @@ def test_validate_command_end_to_end(tmp_path: Path) -> None:
         assert done.returncode == 2, (bad, done.stderr)
         assert says in done.stderr
         assert "Traceback" not in done.stderr
+    # a run that ends before a target's years: stop, or leave the target out
+    short = _akimsim("validate", "--run=run", f"--targets={targets}", "--skip-uncovered",
+                     "--out=short", cwd=tmp_path)
+    assert short.returncode == 0, short.stderr
+    assert "left out" not in short.stderr  # the run covers every target
+    done = _akimsim("validate", "territory=synthetic_region", "end_year=2020",
+                    f"--targets={targets}", "--skip-uncovered", "--seeds=1", "--quiet",
+                    "--out=short2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "left out 2 target(s) outside 2013-2020: turnout_2021, winners" in done.stderr
+    assert pd.read_csv(tmp_path / "short2" / "validation.csv")["name"].tolist() == [
+        "council_ties"]
     listed = _akimsim("validate", "--list-metrics", cwd=tmp_path)
     assert listed.returncode == 0
     assert "turnout_log_electorate_slope" in listed.stdout

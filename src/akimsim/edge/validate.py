@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where to write the report (default: DIR/validation with --run, "
                         "else validation/)")
+    p.add_argument("--skip-uncovered", action="store_true",
+                   help="leave out the targets whose years the run does not cover (they "
+                        "are listed) instead of stopping")
     p.add_argument("--list-metrics", action="store_true",
                    help="print the metrics a target can name, one line each, and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -104,14 +107,33 @@ def _targets(args: argparse.Namespace) -> tuple[list[Target], Path]:
     return targets, path
 
 
+def _covered(args: argparse.Namespace, targets: list[Target], cfg: RunConfig
+             ) -> list[Target]:
+    """With ``--skip-uncovered``, the targets whose years lie in ``cfg``'s run (the others
+    are named on stderr); else all of them."""
+    if not args.skip_uncovered:
+        return targets
+    inside = [t for t in targets if cfg.start_year <= t.years[0] and
+              t.years[1] <= cfg.end_year]
+    left = [t.name for t in targets if t not in inside]
+    if left:
+        print(f"akimsim validate: left out {len(left)} target(s) outside "
+              f"{cfg.start_year}-{cfg.end_year}: {', '.join(left)}", file=sys.stderr)
+    if not inside:
+        raise UsageError(f"no target lies within the run's years {cfg.start_year}-"
+                         f"{cfg.end_year}")
+    return inside
+
+
 def _from_config(args: argparse.Namespace, targets: list[Target]
-                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+                 ) -> tuple[pd.DataFrame, dict[str, Any], list[Target]]:
     from akimsim.calibration.validation import check_targets
     from akimsim.edge.hydra import compose
 
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     cfg = compose(*args.overrides)
+    targets = _covered(args, targets, cfg)
     territory = check_targets(cfg, targets)  # before any run
     seeds = range(cfg.seed, cfg.seed + args.seeds)
     workers = args.workers if args.workers is not None else min(os.cpu_count() or 1,
@@ -126,7 +148,7 @@ def _from_config(args: argparse.Namespace, targets: list[Target]
               "seeds": f"{seeds[0]}-{seeds[-1]} ({args.seeds} runs)",
               "territory scale": cfg.territory.scale,
               "years": f"{cfg.start_year}-{cfg.end_year}"}
-    return runs, header
+    return runs, header, targets
 
 
 def _run_configs(folder: Path) -> list[tuple[str, Path]]:
@@ -143,7 +165,7 @@ def _run_configs(folder: Path) -> list[tuple[str, Path]]:
 
 
 def _from_run(args: argparse.Namespace, targets: list[Target]
-              ) -> tuple[pd.DataFrame, dict[str, Any]]:
+              ) -> tuple[pd.DataFrame, dict[str, Any], list[Target]]:
     from akimsim.calibration.targets import check_against_run
     from akimsim.edge.hydra import config_from_manifest
     from akimsim.io import OutputError, read_results
@@ -169,6 +191,7 @@ def _from_run(args: argparse.Namespace, targets: list[Target]
         cfg = config_from_manifest(path)
         if first is None:
             first = cfg
+            targets = _covered(args, targets, cfg)
         elif varying is None and _without_seed(cfg) != _without_seed(first):
             varying = name
         key = repr(cfg.territory)
@@ -192,7 +215,7 @@ def _from_run(args: argparse.Namespace, targets: list[Target]
               + (f", {len(skipped)} incomplete skipped)" if skipped else ")"),
               "territory scale": first.territory.scale,
               "years": f"{first.start_year}-{first.end_year}"}
-    return pd.DataFrame(rows), header
+    return pd.DataFrame(rows), header, targets
 
 
 def _without_seed(cfg: RunConfig) -> Any:
@@ -214,7 +237,7 @@ def run(argv: Sequence[str]) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     targets, path = _targets(args)
-    runs, header = _from_run(args, targets) if args.run is not None else \
+    runs, header, targets = _from_run(args, targets) if args.run is not None else \
         _from_config(args, targets)
     table = summarise(runs, targets)
     header = {**header, "targets": f"{path} (sha256 {checksum(path)[:16]}...)",
