@@ -40,7 +40,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from akimsim.config import ContestKind, Nomination
+from akimsim.analysis.measures import MEASURES, MeasureContext
+from akimsim.config import ContestKind
 
 CONTEST_METRICS: tuple[str, ...] = (
     "contests", "turnout", "candidates_per_seat", "enc", "margin", "winner_median_distance",
@@ -97,37 +98,36 @@ def _mean(values: pd.Series) -> float:
 
 
 def contest_metrics(contests: pd.DataFrame) -> dict[str, float]:
-    """The contest metrics of one group of contests (see the module docstring)."""
+    """The contest metrics of one group of contests (see the module docstring).
+
+    Those that a target can also name are the measures of
+    :mod:`akimsim.analysis.measures`, computed by the same functions."""
     c = contests
     out: dict[str, float] = {"contests": float(len(c))}
     if len(c) == 0:
         return out | {m: math.nan for m in CONTEST_METRICS if m != "contests"}
+    ctx = MeasureContext()
+
+    def measure(name: str, rows: pd.DataFrame = c) -> float:
+        return MEASURES[name](rows, ctx)
+
     popular = c["turnout"].notna()
-    electorate = float(c.loc[popular, "electorate"].sum())
-    out["turnout"] = float(c.loc[popular, "ballots"].sum()) / electorate if electorate else math.nan
+    out["turnout"] = measure("turnout")
     out["candidates_per_seat"] = _mean(c["n_candidates"])
     out["enc"] = _mean(c["enc"])
-    out["margin"] = _mean(c["margin"])
+    out["margin"] = measure("margin")
     out["winner_median_distance"] = _mean(c["winner_median_distance"])
     regular = c[c["kind"] == ContestKind.regular.value]
     retained = regular["incumbent_reelected"].to_numpy(dtype=np.float64)
     out["retained_share"] = float(retained.mean()) if retained.shape[0] else math.nan
     out["retention_record_corr"] = _corr(
         retained, regular["incumbent_record"].to_numpy(dtype=np.float64))
-    won = c[c["winner_id"] >= 0]
-    out["new_akim_share"] = float((~won["incumbent_reelected"]).mean()) if len(won) else math.nan
-    noms = np.concatenate([np.asarray(v, dtype=object) for v in c.loc[popular,
-                           "candidate_nominations"]]) if popular.any() else np.array([])
-    out["self_nominated_candidate_share"] = (
-        float(np.mean(noms == Nomination.self.value)) if noms.shape[0] else math.nan)
-    nominated = float(c.loc[popular, "nominated"].sum())
-    out["rejected_share"] = (
-        1.0 - float(c.loc[popular, "n_candidates"].sum()) / nominated if nominated else math.nan)
-    out["dominant_winner_share"] = _mean(won["winner_dominant"].astype(float)) \
-        if len(won) else math.nan
-    self_won = won["winner_nomination"].eq(Nomination.self.value).astype(float)
-    out["self_nominated_winner_share"] = _mean(self_won) if len(won) else math.nan
-    out["no_winner_share"] = float((c["winner_id"] < 0).mean())
+    out["new_akim_share"] = measure("new_winner_share")
+    out["self_nominated_candidate_share"] = measure("self_nominated_candidate_share")
+    out["rejected_share"] = 1.0 - measure("registered_share", c[popular])
+    out["dominant_winner_share"] = measure("dominant_winner_share")
+    out["self_nominated_winner_share"] = measure("self_nominated_winner_share")
+    out["no_winner_share"] = measure("no_winner_share")
     return out
 
 

@@ -419,7 +419,7 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
         say(f"generation {gen[0]}/{generations}: {len(store)} vectors evaluated, "
             f"{ev.runs_done} runs this session, {time.perf_counter() - started:.0f} s")
 
-    res = differential_evolution(
+    differential_evolution(
         batch, list(zip(lo, hi, strict=True)), maxiter=generations, popsize=pop,
         init="latinhypercube", polish=False, tol=0.0, atol=0.0, vectorized=True,
         updating="deferred", x0=x0, callback=callback, **_de_kwargs(seed))
@@ -427,9 +427,7 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
     frame = store.frame(params, targets)
     objs = np.array([objective(seed_means(store.runs_of(key)), targets, weight)
                      for key in store.order])
-    best_key = store.order[int(np.argmin(objs))]
-    x_hat = np.array(best_key)
-    del res
+    x_hat = np.array(store.order[int(np.argmin(objs))])
 
     runs_hat = ev.runs([x_hat])[0]
     m_hat = seed_means(runs_hat)

@@ -20,8 +20,6 @@ from typing import Any
 from akimsim.config import schema
 from akimsim.config.bounds import bounds_of
 
-STATUSES: tuple[str, ...] = ("calibrated", "law", "figure", "open question", "assumption")
-
 
 @dataclass(frozen=True)
 class FieldInfo:

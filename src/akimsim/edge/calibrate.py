@@ -35,8 +35,8 @@ from akimsim.calibration.smm import (
     write_calibration,
 )
 from akimsim.calibration.targets import DEFAULT_TARGETS, TargetError, load_targets, select_roles
-from akimsim.calibration.validation import checksum
 from akimsim.config import ConfigError, ConfigWarning
+from akimsim.io import sha256_file
 
 EPILOG = """examples:
   akimsim calibrate territory.scale=0.1 --params rural --seeds 10 --budget 2000
@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
               "years run": f"{base.start_year}-{base.end_year} (the last year a "
                            f"target needs)",
               "territory scale": base.territory.scale,
-              "targets": f"{targets_path} (sha256 {checksum(targets_path)[:16]}..., "
+              "targets": f"{targets_path} (sha256 {sha256_file(targets_path)[:16]}..., "
                          f"{len(targets)} calibration targets)",
               "parameters": args.params, "seeds": f"{problem.seeds[0]}-"
               f"{problem.seeds[-1]}", "budget": f"{args.budget} runs",

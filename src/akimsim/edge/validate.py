@@ -31,7 +31,6 @@ from akimsim.calibration.targets import (
     select_roles,
 )
 from akimsim.calibration.validation import (
-    checksum,
     context_of,
     evaluate,
     simulate,
@@ -39,6 +38,7 @@ from akimsim.calibration.validation import (
     write_report,
 )
 from akimsim.config import ConfigError, RunConfig
+from akimsim.io import sha256_file
 
 EPILOG = """examples:
   akimsim validate territory.scale=0.1 --seeds 10        # the default config at 10 %
@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
     runs, header, targets = _from_run(args, targets) if args.run is not None else \
         _from_config(args, targets)
     table = summarise(runs, targets)
-    header = {**header, "targets": f"{path} (sha256 {checksum(path)[:16]}...)",
+    header = {**header, "targets": f"{path} (sha256 {sha256_file(path)[:16]}...)",
               "date": dt.date.today().isoformat()}
     out = args.out if args.out is not None else (
         args.run / "validation" if args.run is not None else Path("validation"))
