@@ -287,3 +287,58 @@ def robustness(ys: np.ndarray, headlines: Sequence[Headline]) -> pd.DataFrame:
                      "median": float(np.nanmedian(y)) if n else math.nan,
                      "max": float(np.nanmax(y)) if n else math.nan, "source": h.source})
     return pd.DataFrame(rows)
+
+
+_SECTIONS: tuple[tuple[str, str, str, int], ...] = (
+    ("morris", "Morris screening", "mu* is the mean absolute elementary effect (with its "
+     "95 % bootstrap interval); sigma large against mu* means interactions or "
+     "non-linearity.", 4),
+    ("sobol", "Sobol indices", "First-order (S1) and total (ST) indices with their 95 % "
+     "bootstrap intervals; a small base sample gives wide intervals and indices can fall "
+     "outside [0, 1] by noise.", 3),
+)
+
+
+def write_sensitivity(out: Path, header: Mapping[str, object], params: Sequence[Param],
+                      heads: Sequence[Headline], morris: pd.DataFrame | None,
+                      sobol: pd.DataFrame | None, robust: pd.DataFrame, xs: np.ndarray,
+                      ys: np.ndarray) -> list[Path]:
+    """``sensitivity.md``, ``robustness.csv``, ``morris.csv`` and ``sobol.csv`` (those
+    run), ``sample.csv`` (each vector and its headlines) and ``sensitivity.png`` in
+    ``out``; returns the paths written."""
+    from akimsim.analysis.plots import close_figure, save_figure, sensitivity_figure
+    from akimsim.analysis.report import markdown_table, write_csv
+
+    out.mkdir(parents=True, exist_ok=True)
+    lines = ["# akimsim sensitivity of the headline findings", ""]
+    lines += [f"- **{k}**: {v}" for k, v in header.items()]
+    lines += ["", "## Where each finding's sign holds", "",
+              "The share of the sampled parameter vectors (the Sobol sample if run, else "
+              "Morris's trajectories) in which the headline has the sign its experiment "
+              "reports, with Wilson's 95 % interval; each vector's headline is the mean "
+              "paired difference over its seeds.", "",
+              markdown_table(robust.drop(columns=["source"]), digits=3), ""]
+    tables = {"robustness": robust, "morris": morris, "sobol": sobol}
+    for name, title, text, digits in _SECTIONS:
+        frame = tables[name]
+        if frame is not None:
+            lines += [f"## {title}", "", text, "", markdown_table(frame, digits=digits), ""]
+    lines += ["## Sources of the headlines", ""]
+    lines += [f"- {h.name}: {h.source}" for h in heads]
+    lines += ["", "## Parameter ranges", ""]
+    lines += [f"- {p.path}: {p.low} to {p.high}; {p.reason}" for p in params]
+    paths = [out / "sensitivity.md"]
+    paths[0].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sample = pd.DataFrame(xs, columns=[p.path for p in params])
+    for k, h in enumerate(heads):
+        sample[h.name] = ys[:, k]
+    tables["sample"] = sample
+    for name, frame in tables.items():
+        if frame is not None:
+            write_csv(frame, out / f"{name}.csv")
+            paths.append(out / f"{name}.csv")
+    fig = sensitivity_figure(morris, sobol, robust)
+    save_figure(fig, out / "sensitivity.png")
+    close_figure(fig)
+    paths.append(out / "sensitivity.png")
+    return paths

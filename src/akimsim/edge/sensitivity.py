@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from akimsim.calibration.params import ParamError, check_params
 from akimsim.calibration.sensitivity import (
@@ -36,6 +35,7 @@ from akimsim.calibration.sensitivity import (
     robustness,
     sobol_indices,
     sobol_sample,
+    write_sensitivity,
 )
 from akimsim.calibration.smm import CalibrationError, Store
 from akimsim.config import ConfigError, ConfigWarning
@@ -200,60 +200,9 @@ def _run(args: argparse.Namespace) -> int:
               "method": args.method, "vectors": len(store),
               "wall time": f"{time.perf_counter() - started:.0f} s on {workers} worker(s)",
               "date": dt.date.today().isoformat()}
-    paths = write_report(args.out, header, params, heads, morris_t, sobol_t, robust,
-                         np.vstack(xs_all), np.vstack(ys_all))
+    paths = write_sensitivity(args.out, header, params, heads, morris_t, sobol_t, robust,
+                              np.vstack(xs_all), np.vstack(ys_all))
     print(robust[["headline", "claim", "sign_holds_share", "share_low", "share_high",
                   "median"]].to_string(index=False))
     print(f"\nwrote {', '.join(p.name for p in paths)} to {args.out}")
     return 0
-
-
-def write_report(out: Path, header: dict[str, object], params: Sequence[object],
-                 heads: Sequence[Headline], morris_t: pd.DataFrame | None,
-                 sobol_t: pd.DataFrame | None, robust: pd.DataFrame, xs: np.ndarray,
-                 ys: np.ndarray) -> list[Path]:
-    from akimsim.analysis.plots import close_figure, save_figure, sensitivity_figure
-    from akimsim.analysis.report import markdown_table, write_csv
-
-    paths = []
-    lines = ["# akimsim sensitivity of the headline findings", ""]
-    lines += [f"- **{k}**: {v}" for k, v in header.items()]
-    lines += ["", "## Where each finding's sign holds", "",
-              "The share of the sampled parameter vectors (the Sobol sample if run, else "
-              "Morris's trajectories) in which the headline has the sign its experiment "
-              "reports, with Wilson's 95 % interval; each vector's headline is the mean "
-              "paired difference over its seeds.", "",
-              markdown_table(robust.drop(columns=["source"]), digits=3), ""]
-    write_csv(robust, out / "robustness.csv")
-    paths.append(out / "robustness.csv")
-    if morris_t is not None:
-        write_csv(morris_t, out / "morris.csv")
-        paths.append(out / "morris.csv")
-        lines += ["## Morris screening", "", "mu* is the mean absolute elementary effect "
-                  "(with its 95 % bootstrap interval); sigma large against mu* means "
-                  "interactions or non-linearity.", "",
-                  markdown_table(morris_t, digits=4), ""]
-    if sobol_t is not None:
-        write_csv(sobol_t, out / "sobol.csv")
-        paths.append(out / "sobol.csv")
-        lines += ["## Sobol indices", "", "First-order (S1) and total (ST) indices with "
-                  "their 95 % bootstrap intervals; a small base sample gives wide "
-                  "intervals and indices can fall outside [0, 1] by noise.", "",
-                  markdown_table(sobol_t, digits=3), ""]
-    lines += ["## Sources of the headlines", ""]
-    lines += [f"- {h.name}: {h.source}" for h in heads]
-    lines += ["", "## Parameter ranges", ""]
-    lines += [f"- {getattr(p, 'path', p)}: {getattr(p, 'low', '')} to "
-              f"{getattr(p, 'high', '')}; {getattr(p, 'reason', '')}" for p in params]
-    (out / "sensitivity.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    paths.insert(0, out / "sensitivity.md")
-    sample = pd.DataFrame(xs, columns=[getattr(p, "path", str(p)) for p in params])
-    for k, h in enumerate(heads):
-        sample[h.name] = ys[:, k]
-    write_csv(sample, out / "sample.csv")
-    paths.append(out / "sample.csv")
-    fig = sensitivity_figure(morris_t, sobol_t, robust)
-    save_figure(fig, out / "sensitivity.png")
-    close_figure(fig)
-    paths.append(out / "sensitivity.png")
-    return paths
