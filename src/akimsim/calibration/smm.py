@@ -189,10 +189,6 @@ class Store:
     def get(self, x: Iterable[float]) -> np.ndarray | None:
         return self._runs.get(self.key(x))
 
-    def runs_of(self, key: tuple[float, ...]) -> np.ndarray:
-        """The runs of a vector in the store (KeyError otherwise)."""
-        return self._runs[key]
-
     def put(self, xs: Sequence[Iterable[float]], runs: Sequence[np.ndarray]) -> None:
         with self.path.open("a", encoding="utf-8") as fh:
             for x, r in zip(xs, runs, strict=True):
@@ -425,13 +421,13 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
         updating="deferred", x0=x0, callback=callback, **_de_kwargs(seed))
     # the best vector evaluated, whatever the optimiser's last population
     frame = store.frame(params, targets)
-    objs = np.array([objective(seed_means(store.runs_of(key)), targets, weight)
-                     for key in store.order])
+    names = [t.name for t in targets]
+    objs = np.array([objective(m, targets, weight) for m in frame[names].to_numpy()])
     x_hat = np.array(store.order[int(np.argmin(objs))])
 
     runs_hat = ev.runs([x_hat])[0]
     m_hat = seed_means(runs_hat)
-    g_mat, _ = jacobian(ev, x_hat, params)
+    g_mat, steps = jacobian(ev, x_hat, params)
     sigma = covariance(runs_hat, targets, "full")
     inflate = 1 + 1 / n_seeds
     bread = g_mat.T @ weight @ g_mat
@@ -448,7 +444,6 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
     j_p = float(chi2.sf(j_stat, j_df)) if j_df > 0 else math.nan
     ident, corr, sens = _identifiability(g_mat, weight, cov_theta, params, targets)
 
-    names = [t.name for t in targets]
     fit = summarise(pd.DataFrame(runs_hat, columns=names), targets)
     fit.insert(list(fit.columns).index("rel_error"), "weighted_gap",
                g_hat * np.sqrt(np.diag(weight)))
@@ -457,7 +452,7 @@ def calibrate(problem: Problem, *, budget: int, out: str | Path, workers: int = 
         "low": lo, "high": hi, "se_share_of_range": se / (hi - lo),
         "pinned": se / (hi - lo) < PINNED,
         "at_bound": (np.isclose(x_hat, lo) | np.isclose(x_hat, hi)),
-        "reason": [q.reason for q in params]})
+        "jacobian_step": steps, "reason": [q.reason for q in params]})
     frame["objective"] = objs
     seconds = time.perf_counter() - started
     return Result(params=params, estimate=x_hat, start=x0, se=se,
