@@ -31,7 +31,7 @@ from akimsim.analysis.pooled import METRICS, contest_metrics, office_metrics
 from akimsim.calibration.params import Param, apply
 from akimsim.calibration.smm import Store, seed_means
 from akimsim.config import TIERS, RunConfig
-from akimsim.replicas import run_replicas
+from akimsim.replicas import run_replicas, seeds_of
 
 #: the project's headline findings
 DEFAULT_HEADLINES = Path(__file__).resolve().parent.parent / "data" / "headlines.yaml"
@@ -163,11 +163,8 @@ def evaluate(setups: Sequence[Setup], params: Sequence[Param], xs: np.ndarray,
             configs, index = [], []
             for i, x in enumerate(todo):
                 for arm in arm_names:
-                    moved = apply(setup.arms[arm], params, x)
-                    for j, s in enumerate(seeds):
-                        cfg = _with_seed(moved, s)
-                        configs.append(cfg)
-                        index.append((i, arm, j))
+                    configs += seeds_of(apply(setup.arms[arm], params, x), seeds)
+                    index += [(i, arm, j) for j in range(len(seeds))]
             results = run_replicas(configs, measure, workers=workers, progress=progress,
                                    backend=backend)
             got = {key: r for key, r in zip(index, results, strict=True)}
@@ -186,12 +183,6 @@ def evaluate(setups: Sequence[Setup], params: Sequence[Param], xs: np.ndarray,
         assert runs is not None
         out[i] = seed_means(runs)
     return out
-
-
-def _with_seed(cfg: RunConfig, seed: int) -> RunConfig:
-    from dataclasses import replace
-
-    return replace(cfg, seed=int(seed))
 
 
 def salib_problem(params: Sequence[Param]) -> dict[str, Any]:

@@ -47,7 +47,7 @@ from akimsim.calibration.params import Param, apply, current
 from akimsim.calibration.targets import Target
 from akimsim.calibration.validation import TargetsMeasure, check_targets, summarise
 from akimsim.config import RunConfig
-from akimsim.replicas import run_replicas
+from akimsim.replicas import run_replicas, seeds_of
 from akimsim.world import Territory
 
 #: weighting matrices: the inverse of the moments' variances, or of their whole
@@ -82,10 +82,9 @@ class Problem:
     targets: tuple[Target, ...]
     seeds: tuple[int, ...]
 
-    def config(self, x: Sequence[float], seed: int) -> RunConfig:
-        cfg = apply(self.base, self.params, x)
-        cfg.seed = int(seed)
-        return cfg
+    def configs(self, x: Sequence[float]) -> list[RunConfig]:
+        """The runs of one parameter vector: ``base`` with ``x``, once per seed."""
+        return seeds_of(apply(self.base, self.params, x), self.seeds)
 
 
 def seed_means(runs: np.ndarray) -> np.ndarray:
@@ -235,7 +234,7 @@ class Evaluator:
                 todo.append(key)
         if todo:
             p = self.problem
-            configs = [p.config(x, s) for x in todo for s in p.seeds]
+            configs = [cfg for x in todo for cfg in p.configs(x)]
             rows = run_replicas(configs, self.measure, workers=self.workers,
                                 progress=self.progress,
                                 territory=self.territory if self.workers == 1 else None,
