@@ -36,6 +36,7 @@ from akimsim.calibration.smm import (
 )
 from akimsim.calibration.targets import DEFAULT_TARGETS, TargetError, load_targets, select_roles
 from akimsim.config import ConfigError, ConfigWarning
+from akimsim.edge.commands import add_backend
 from akimsim.io import sha256_file
 
 EPILOG = """examples:
@@ -75,9 +76,7 @@ def parser() -> argparse.ArgumentParser:
                    help="model runs at most, about (default: 2000)")
     p.add_argument("--workers", type=int, default=None, metavar="W",
                    help="worker processes (default: the cores)")
-    p.add_argument("--backend", choices=["processes", "ray"], default="processes",
-                   help="where the workers run: local processes (default) or Ray (the "
-                        "cluster of RAY_ADDRESS, else a local Ray)")
+    add_backend(p)
     p.add_argument("--weighting", choices=WEIGHTINGS, default="diagonal",
                    help="weighting matrix (default: diagonal)")
     p.add_argument("--popsize", type=int, default=None, metavar="M",

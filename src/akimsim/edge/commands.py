@@ -1,11 +1,22 @@
 """What the analysis subcommands (``validate``, ``calibrate``, ``sensitivity``) share:
-bad input in one line with exit status 2, and an interruption that says how to resume."""
+the ``--backend`` option, bad input in one line with exit status 2, and an interruption
+that says how to resume."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from akimsim.replicas import BACKENDS
+
+
+def add_backend(parser: argparse.ArgumentParser) -> None:
+    """``--backend``: where the workers run (:data:`akimsim.replicas.BACKENDS`)."""
+    parser.add_argument("--backend", choices=BACKENDS, default="processes",
+                        help="where the workers run: local processes (default) or Ray "
+                             "(the cluster of RAY_ADDRESS, else a local Ray)")
 
 
 def guarded(prog: str, body: Callable[[], int], errors: tuple[type[BaseException], ...],

@@ -39,6 +39,7 @@ from akimsim.calibration.sensitivity import (
 )
 from akimsim.calibration.smm import CalibrationError, Store
 from akimsim.config import ConfigError, ConfigWarning
+from akimsim.edge.commands import add_backend
 
 EPILOG = """examples:
   akimsim sensitivity --method morris --trajectories 10        # screening only
@@ -83,9 +84,7 @@ def parser() -> argparse.ArgumentParser:
                    help="seed of the samplers' own draws (default: 0)")
     p.add_argument("--workers", type=int, default=None, metavar="W",
                    help="worker processes (default: the cores)")
-    p.add_argument("--backend", choices=["processes", "ray"], default="processes",
-                   help="where the workers run: local processes (default) or Ray (the "
-                        "cluster of RAY_ADDRESS, else a local Ray)")
+    add_backend(p)
     p.add_argument("--out", type=Path, default=Path("sensitivity"), metavar="DIR",
                    help="where to write (default: sensitivity/)")
     p.add_argument("--fresh", action="store_true",

@@ -38,6 +38,7 @@ from akimsim.calibration.validation import (
     write_report,
 )
 from akimsim.config import ConfigError, RunConfig
+from akimsim.edge.commands import add_backend
 from akimsim.io import sha256_file
 
 EPILOG = """examples:
@@ -77,9 +78,7 @@ def parser() -> argparse.ArgumentParser:
                         "(default: 10)")
     p.add_argument("--workers", type=int, default=None, metavar="W",
                    help="worker processes (default: the cores, at most --seeds)")
-    p.add_argument("--backend", choices=["processes", "ray"], default="processes",
-                   help="where the workers run: local processes (default) or Ray (the "
-                        "cluster of RAY_ADDRESS, else a local Ray)")
+    add_backend(p)
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where to write the report (default: DIR/validation with --run, "
                         "else validation/)")
