@@ -327,6 +327,43 @@ def contest_table_by_contest(record: RunRecord) -> pd.DataFrame:
     return frame
 
 
+def council_table(record: RunRecord) -> pd.DataFrame:
+    """Every council seated during the run (the first ones included): year, unit, how it
+    was elected, seats and deputies (filled seats), turnout, and per party its list votes
+    and its seats (``votes_<party>``, ``seats_<party>``; ``seats_non_party``), with the
+    dominant party's share of the deputies."""
+    if not record.councils:
+        return pd.DataFrame()
+    data: dict[str, list[Any]] = {}
+    for batch in record.councils:
+        for name, values in batch.items():
+            data.setdefault(name, []).extend(values)
+    terr = record.territory
+    unit = np.asarray(data.pop("unit"), dtype=np.int64)
+    votes = np.asarray(data.pop("list_votes"), dtype=np.int64).reshape(unit.shape[0], -1)
+    seats = np.asarray(data.pop("seats_by_party"), dtype=np.int64).reshape(unit.shape[0], -1)
+    frame = pd.DataFrame({"year": np.asarray(data.pop("year"), dtype=np.int64)})
+    frame["unit_id"] = np.asarray(terr.unit_id, dtype=object)[unit]
+    frame["unit_name"] = np.asarray(terr.name, dtype=object)[unit]
+    frame["tier"] = np.asarray([t.value for t in TIERS], dtype=object)[terr.tier[unit]]
+    for name, values in data.items():
+        frame[name] = np.asarray(values)
+    frame["turnout"] = np.divide(frame["ballots"], frame["electorate"],
+                                 out=np.full(len(frame), np.nan),
+                                 where=(frame["electorate"] > 0) & (frame["system"] != "drawn"))
+    for i, name in enumerate(record.party_names):
+        frame[f"votes_{name}"] = votes[:, i]
+    for i, name in enumerate(record.party_names):
+        frame[f"seats_{name}"] = seats[:, i]
+    frame["seats_non_party"] = frame.pop("non_party_seats")
+    dominant = (seats[:, record.dominant] if record.dominant >= 0
+                else np.zeros(len(frame), dtype=np.int64))
+    frame["dominant_seat_share"] = np.divide(dominant, frame["filled"],
+                                             out=np.full(len(frame), np.nan),
+                                             where=frame["filled"] > 0)
+    return frame
+
+
 def office_table(record: RunRecord) -> pd.DataFrame:
     """Every office holder in every year: unit, tier, how selected, traits, record."""
     if not record.offices:

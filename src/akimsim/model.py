@@ -39,7 +39,7 @@ from akimsim.agents import (
 )
 from akimsim.agents.behaviour.accountability import focus_of
 from akimsim.agents.behaviour.entry import shortlist_entry
-from akimsim.agents.councils import council_size, draw_councils
+from akimsim.agents.councils import draw_councils
 from akimsim.agents.offices import Offices
 from akimsim.agents.officials import appointer_utility
 from akimsim.agents.pool import CandidatePool, Incumbents, rank_within
@@ -49,6 +49,7 @@ from akimsim.config import (
     AgainstAllPolicy,
     ConfigWarning,
     ContestKind,
+    CouncilComposition,
     NoCandidatePolicy,
     ReformStep,
     RegimeName,
@@ -57,6 +58,7 @@ from akimsim.config import (
     Tier,
     validate,
 )
+from akimsim.elections.councils import drawn_rows, elect_councils, election_years, seat_counts
 from akimsim.kernels.rng import APPOINTER_NOISE, normals
 from akimsim.records import RunRecord
 from akimsim.regimes import (
@@ -167,11 +169,46 @@ class AkimModel(mesa.Model):
         return self.cfg.start_year + council_offsets, self.cfg.start_year + akim_offsets
 
     def _build_councils(self, term_end: np.ndarray) -> None:
-        """The President and a maslikhat in every region and district."""
-        self.president = President(self, self.dominant, self.cfg.behaviour.appointers)
+        """The President and a maslikhat in every region and district: elected by the
+        voters in the last council election before the first year, or drawn with
+        staggered terms (``maslikhats.composition``)."""
+        cfg = self.cfg
+        self.president = President(self, self.dominant, cfg.behaviour.appointers)
         self.maslikhats: dict[int, Maslikhat] = {}
         units = np.flatnonzero(self.territory.tier < Tier.rural.code).astype(np.int64)
-        self._seat_councils(self.cfg.start_year - 1, units, term_end[units])
+        rules = cfg.behaviour.maslikhats
+        self.elected_councils = rules.composition == CouncilComposition.elected
+        self.council_years = election_years(rules, cfg.start_year, cfg.end_year)
+        if self.elected_councils:
+            opening = self.council_years[0]
+            if opening >= cfg.start_year:  # no election before the run: the first one early
+                opening = cfg.start_year - 1
+            self._elect_councils(opening, units)
+        else:
+            self._seat_councils(cfg.start_year - 1, units, term_end[units])
+
+    def _next_council_election(self, year: int) -> int:
+        later = [y for y in self.council_years if y > year]
+        return later[0] if later else year + self.cfg.behaviour.maslikhats.term_years
+
+    def _elect_councils(self, year: int, units: np.ndarray) -> None:
+        """Voters elect the councils of ``units`` in ``year``
+        (:func:`akimsim.elections.councils.elect_councils`); a unit keeps its Maslikhat
+        agent across councils."""
+        cfg, b = self.cfg, self.cfg.behaviour
+        result = elect_councils(year, units, self.streams.keys(Purpose.maslikhats, year, units),
+                                self.territory, self.population, b.maslikhats, b.voters,
+                                b.candidates, cfg.rule, self.parties, self.dominant)
+        end = self._next_council_election(year)
+        for u, seats, (xy, party, how) in zip(units.tolist(), result.rows["seats"],
+                                              result.deputies, strict=True):
+            council = self.maslikhats.get(u)
+            if council is None:
+                self.maslikhats[u] = Maslikhat(self, u, party.shape[0], b.maslikhats, xy,
+                                               party, end, how, seats)
+            else:
+                council.renew(xy, party, end, b.maslikhats, how, seats)
+        self.run_record.add_councils(result.rows)
 
     def _build_offices(self, term_end: np.ndarray) -> None:
         """Every unit's office (arrays, with one Akim agent per unit as a view) and the
@@ -212,20 +249,24 @@ class AkimModel(mesa.Model):
         parent = int(self.territory.parent[unit])
         return self.president if parent < 0 else self.akim_of[parent]
 
-    def councils_for(self, unit: int, regime: RegimeName) -> list[Maslikhat]:
+    def councils_for(self, unit: int, regime: RegimeName, year: int | None = None
+                     ) -> list[Maslikhat]:
         """Maslikhats that vote on (indirect) or consent to (appointment) a unit's akim.
 
         Rural posts: the district maslikhat. Districts: their own. Regions: their own
-        maslikhat for an indirect election; for consent, since 2022 the deputies of all
-        maslikhats of the region in a joint vote.
+        maslikhat for an indirect election; for consent, the deputies of all maslikhats
+        of the region in a joint vote, except before ``appointers.consent_choice_from``
+        (2022; when set), when the region's own maslikhat consents.
         """
+        since = self.cfg.behaviour.appointers.consent_choice_from
         terr = self.territory
         tier = self.tier_of(unit)
         if tier == Tier.rural:
             return [self.maslikhats[int(terr.parent[unit])]]
         if tier == Tier.district:
             return [self.maslikhats[unit]]
-        if regime == RegimeName.appointment:
+        if regime == RegimeName.appointment and (since is None or year is None
+                                                 or year >= since):
             below = [int(d) for d in terr.children(unit) if int(d) in self.maslikhats]
             return [self.maslikhats[unit]] + [self.maslikhats[d] for d in below]
         return [self.maslikhats[unit]]
@@ -242,8 +283,7 @@ class AkimModel(mesa.Model):
         if units.shape[0] == 0:
             return
         terr, rules = self.territory, self.cfg.behaviour.maslikhats
-        sizes = np.array([council_size(rules, terr.tier[u] == Tier.region.code, terr.kind[u])
-                          for u in units.tolist()], dtype=np.int64)
+        sizes = seat_counts(rules, terr, units)
         drawn = draw_councils(
             self.streams.keys(Purpose.maslikhats, year, units),
             np.column_stack([terr.start[units], terr.stop[units]]), self.population.xy,
@@ -257,6 +297,8 @@ class AkimModel(mesa.Model):
                                                int(end))
             else:
                 council.renew(xy, party, int(end), rules)
+        self.run_record.add_councils(drawn_rows(year, units, sizes, terr,
+                                                [party for _, party in drawn], len(self.parties)))
 
     def _focus(self, regime: RegimeName | np.ndarray, party: np.ndarray) -> np.ndarray:
         """The focus of akims selected by ``regime`` (a name or codes) with ``party``."""
@@ -349,6 +391,7 @@ class AkimModel(mesa.Model):
         """Appointers may dismiss the akims they appointed (and acting ones) mid-term."""
         ap = self.cfg.behaviour.appointers
         if ap.dismissal_rate <= 0:
+            self._depart(year)
             return
         rng = self.streams.generator(Purpose.governance, year, 1)
         n = self.territory.n_units
@@ -364,9 +407,30 @@ class AkimModel(mesa.Model):
         o.term_end[out] = year
         for u in out.tolist():
             self.pending_kind[u] = ContestKind.dismissal
+        self._depart(year)
+
+    def _depart(self, year: int) -> None:
+        """Akims elected by a council leave mid-term with ``akims.departure_rate`` a year
+        (``governance`` stream, sub-key 2); the council elects a successor this year."""
+        rate = self.cfg.behaviour.akims.departure_rate
+        if rate <= 0:
+            return
+        o, indirect = self.offices, RegimeName.indirect.code
+        draw = self.streams.generator(Purpose.governance, year, 2).random(o.n)
+        out = np.flatnonzero((self.unit_regime == indirect) & (o.regime == indirect)
+                             & ~o.acting & (o.term_end > year) & (draw < rate))
+        o.term_end[out] = year
+        for u in out.tolist():
+            self.pending_kind[u] = ContestKind.departure
 
     def elect_maslikhats(self, year: int) -> None:
-        """Renew councils whose five-year term ends this year."""
+        """Renew councils: every council in a council election year (elected councils),
+        or those whose five-year term ends this year (drawn councils)."""
+        if self.elected_councils:
+            if year in self.council_years:
+                units = np.array(sorted(self.maslikhats), dtype=np.int64)
+                self._elect_councils(year, units)
+            return
         term = self.cfg.behaviour.maslikhats.term_years
         due = np.array([u for u, c in self.maslikhats.items() if c.term_end <= year],
                        dtype=np.int64)
@@ -414,7 +478,7 @@ class AkimModel(mesa.Model):
         year, units, terr = vac.year, vac.units, self.territory
         consent = vac.tier in {Tier(t) for t in self.cfg.behaviour.appointers.consent_tiers}
         if regime == RegimeName.indirect or (regime == RegimeName.appointment and consent):
-            councils = tuple(tuple(self.councils_for(u, regime)) for u in units.tolist())
+            councils = tuple(tuple(self.councils_for(u, regime, year)) for u in units.tolist())
         else:
             councils = ((),) * vac.n
         keys = ContestKeys(
@@ -543,6 +607,12 @@ class AkimModel(mesa.Model):
         from akimsim.metrics import contest_table
 
         return contest_table(self.run_record)
+
+    def council_table(self) -> pd.DataFrame:
+        """One row per council seated (see :func:`akimsim.metrics.council_table`)."""
+        from akimsim.metrics import council_table
+
+        return council_table(self.run_record)
 
     def summary_table(self) -> pd.DataFrame:
         """Yearly metrics per tier and regime (see :func:`akimsim.metrics.summary_table`)."""

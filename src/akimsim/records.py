@@ -48,7 +48,8 @@ class RunRecord:
     ``territory``, ``party_names`` and ``dominant`` (the dominant party's index, -1 if
     none) say how to read the records; ``batches`` grows by one record of columns per
     batch of contests, in the order they were decided (:attr:`contests` gives them one
-    per contest), and ``offices`` by one dict of columns per year (the columns of
+    per contest), ``councils`` by one dict of columns per batch of councils seated, and
+    ``offices`` by one dict of columns per year (the columns of
     :data:`OFFICE_COLUMNS`, arrays or lists with one entry per unit).
     """
 
@@ -57,6 +58,7 @@ class RunRecord:
     dominant: int
     batches: list[ContestBatchRecord] = field(default_factory=list)
     offices: list[dict[str, Any]] = field(default_factory=list)
+    councils: list[dict[str, Any]] = field(default_factory=list)
 
     def add_batch(self, columns: ContestColumns, incumbent_record: np.ndarray,
                   unit_median: np.ndarray) -> None:
@@ -65,6 +67,14 @@ class RunRecord:
                              "contest")
         self.batches.append(ContestBatchRecord(columns, np.asarray(incumbent_record, float),
                                                np.asarray(unit_median, float)))
+
+    def add_councils(self, rows: dict[str, Any]) -> None:
+        """A batch of council rows (one list per column of
+        :data:`akimsim.elections.councils.COUNCIL_COLUMNS`), as councils are seated."""
+        lengths = {len(v) for v in rows.values()}
+        if len(lengths) > 1:
+            raise ValueError("council rows need one entry per council in every column")
+        self.councils.append(rows)
 
     def add_offices(self, columns: dict[str, Any]) -> None:
         if tuple(columns) != OFFICE_COLUMNS:

@@ -8,7 +8,7 @@ and the world; never the elections, the regimes, the model or the edge.
 """
 
 from akimsim.agents.behaviour.accountability import accountability_focus
-from akimsim.agents.councils import DeputyBloc, Maslikhat
+from akimsim.agents.councils import Deputy, DeputyBloc, Maslikhat
 from akimsim.agents.officials import Akim, Appointer, President, RegionalAkim
 from akimsim.agents.people import Applicant, Candidate, Person, Traits, person_id
 from akimsim.agents.voter import Voter
@@ -18,6 +18,7 @@ __all__ = [
     "Applicant",
     "Appointer",
     "Candidate",
+    "Deputy",
     "DeputyBloc",
     "Maslikhat",
     "Person",

@@ -78,30 +78,78 @@ class DeputyBloc:
         return int((u[:, 0] > self.rules.consent_threshold).sum())
 
 
+#: how a deputy won the seat (:attr:`Deputy.seat`)
+SEAT_KINDS = ("list", "district", "drawn")
+
+
+class Deputy(mesa.Agent):
+    """A maslikhat deputy: a view onto row ``index`` of its council's arrays, for the
+    council's term (the council replaces its deputies when it is renewed)."""
+
+    def __init__(self, model: mesa.Model, council: Maslikhat, index: int) -> None:
+        super().__init__(model)
+        self.council = council
+        self.index = index
+
+    @property
+    def xy(self) -> tuple[float, float]:
+        x, y = self.council.deputies.xy[self.index]
+        return float(x), float(y)
+
+    @property
+    def party(self) -> int:
+        return int(self.council.deputies.party[self.index])
+
+    @property
+    def seat(self) -> str:
+        """How the seat was won: ``list``, ``district`` or ``drawn``."""
+        return SEAT_KINDS[int(self.council.seat_kind[self.index])]
+
+
 class Maslikhat(mesa.Agent):
-    """A council of deputies at region or district level, elected for a term.
+    """A council of deputies at region or district level, for a term.
 
     ``deputy_xy`` float64[D, 2] positions and ``deputy_party`` int64[D] (-1 non-party);
-    :attr:`deputies` is the bloc that votes.
+    :attr:`deputies` is the bloc that votes and :attr:`members` its :class:`Deputy`
+    agents (made when first asked for); ``seat_kind`` int8[D] indexes :data:`SEAT_KINDS`
+    (drawn when not given). ``seats`` is the number of seats, ``size`` of deputies (seats
+    a district left vacant are not filled).
     """
 
     def __init__(self, model: mesa.Model, unit: int, size: int, rules: MaslikhatBehaviour,
-                 deputy_xy: np.ndarray, deputy_party: np.ndarray, term_end: int) -> None:
+                 deputy_xy: np.ndarray, deputy_party: np.ndarray, term_end: int,
+                 seat_kind: np.ndarray | None = None, seats: int | None = None) -> None:
         super().__init__(model)
         if deputy_xy.shape != (size, 2) or deputy_party.shape != (size,):
             raise ValueError(f"a maslikhat of {size} needs {size} deputy positions and parties")
         self.unit = unit
-        self.renew(deputy_xy, deputy_party, term_end, rules)
+        self._members: list[Deputy] | None = None
+        self.renew(deputy_xy, deputy_party, term_end, rules, seat_kind, seats)
 
     def renew(self, deputy_xy: np.ndarray, deputy_party: np.ndarray, term_end: int,
-              rules: MaslikhatBehaviour) -> None:
-        """A new council for the unit (its deputies and term); the agent stays."""
+              rules: MaslikhatBehaviour, seat_kind: np.ndarray | None = None,
+              seats: int | None = None) -> None:
+        """A new council for the unit (its deputies and term); the agent stays, its
+        deputies' agents are replaced."""
         size = int(deputy_party.shape[0])
         if deputy_xy.shape != (size, 2):
             raise ValueError(f"a maslikhat of {size} needs {size} deputy positions")
         self.size = size
+        self.seats = size if seats is None else int(seats)
         self.term_end = term_end
         self.deputies = DeputyBloc(deputy_xy, deputy_party, rules)
+        self.seat_kind = (np.full(size, SEAT_KINDS.index("drawn"), dtype=np.int8)
+                          if seat_kind is None else np.asarray(seat_kind, dtype=np.int8))
+        for old in self._members or ():
+            old.remove()
+        self._members = None
+
+    @property
+    def members(self) -> list[Deputy]:
+        """The council's deputies as agents, made on first use (views onto the arrays)."""
+        if self._members is None:
+            self._members = [Deputy(self.model, self, i) for i in range(self.size)]
+        return self._members
 
     @property
     def deputy_xy(self) -> np.ndarray:
@@ -110,16 +158,6 @@ class Maslikhat(mesa.Agent):
     @property
     def deputy_party(self) -> np.ndarray:
         return self.deputies.party
-
-
-def council_size(rules: MaslikhatBehaviour, is_region: bool, kind: str) -> int:
-    """Seats of a region's, a city's or a district's maslikhat (config sizes within the
-    legal caps)."""
-    if is_region:
-        return rules.size_region
-    if kind in ("regional_city", "city"):
-        return rules.size_city
-    return rules.size_district
 
 
 def draw_councils(keys: np.ndarray, voter_rows: np.ndarray, voter_xy: np.ndarray,

@@ -91,6 +91,7 @@ class ContestKind(StrEnum):
     reform = "reform"  # an immediate reform step ended the term early
     rerun = "rerun"  # last year's contest failed; an acting akim held the post
     dismissal = "dismissal"  # the appointer dismissed the akim
+    departure = "departure"  # the akim left mid-term (promotion, resignation, removal)
 
 
 class Nomination(StrEnum):
@@ -133,6 +134,21 @@ class NoCandidatePolicy(StrEnum):
 
     rerun = "rerun"
     appoint_acting = "appoint_acting"
+
+
+class CouncilSystem(StrEnum):
+    """How voters elect a maslikhat's deputies."""
+
+    smd = "smd"  # single-member districts by plurality, with "against all"
+    list = "list"  # party lists, seats by largest remainders above a threshold
+    mixed = "mixed"  # half of the seats by party list, the rest in single-member districts
+
+
+class CouncilComposition(StrEnum):
+    """Where a maslikhat's deputies come from."""
+
+    elected = "elected"  # voters elect them in the council election years
+    drawn = "drawn"  # drawn from the unit's voters at random, staggered terms (before issue 13)
 
 
 class TerritorySource(StrEnum):

@@ -26,6 +26,8 @@ from akimsim.config.bounds import (
 from akimsim.config.enums import (
     TIERS,
     AgainstAllPolicy,
+    CouncilComposition,
+    CouncilSystem,
     NoCandidatePolicy,
     RegimeName,
     RuleName,
@@ -157,6 +159,10 @@ class AkimBehaviour:
     loyalty_gain: float = real(0.6)
     # sd of the yearly performance signal and of the loyalty shown; assumption
     performance_noise: float = at_least(0.8, 0)
+    # a year's chance that an akim elected by a council leaves before the term ends
+    # (promotion, resignation, removal), so the council elects a successor for a full
+    # term; assumption (the 2017 round filled 1,416 posts against 2,454 in 2013)
+    departure_rate: float = share(0.0, "a probability")
 
 
 @dataclass
@@ -172,20 +178,73 @@ class AppointerBehaviour:
     # chance a below-threshold akim is dismissed in a year; assumption
     dismissal_rate: float = share(0.3, "a probability")
     min_candidates: int = whole(2, 1)  # law (2022): at least two candidates go to the maslikhat
+    # indirect elections: the mean number of nominees the akim above puts to the council
+    # (at least one, at least two from ``two_nominees_from``; the rest Poisson); 0 puts
+    # exactly max(2, min_candidates), the rule before issue 13; assumption
+    nominees_mean: float = between(0.0, 0, 20, what="a mean count")
+    two_nominees_from: int = whole(2016, 1900, 2200, "a year")  # law (2016 amendments)
+    # consent votes from this year on are a choice between the appointer's first two
+    # candidates in an open vote of the deputies of all of the region's maslikhats (law,
+    # 2022); before it, and always when null, the proposals are put to a yes/no vote one
+    # after another (the rule before issue 13)
+    consent_choice_from: int | None = whole(None, 1900, 2200, "a year",
+                                            "null: yes/no votes in every year")
+    # in an open consent vote, a deputy's utility bonus for the appointer's first
+    # candidate (pressure of a vote cast in public); assumption
+    open_vote_pressure: float = real(0.0)
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
 
 
 @dataclass
+class CouncilRule:
+    """From ``year`` on, maslikhats are elected under these systems: ``region`` for region
+    and republican-city maslikhats, ``local`` for city and district ones; a party list
+    needs ``threshold`` of the ballots cast to win seats."""
+
+    year: int = whole(1990, 1900, 2200, "a year")
+    region: CouncilSystem = CouncilSystem.smd
+    local: CouncilSystem = CouncilSystem.smd
+    threshold: float = share(0.0)
+
+
+def _council_rules() -> list[CouncilRule]:
+    # 2012 and 2016 single-member districts: assumption (the project's sources do not give
+    # the rule); 2021 party lists: as reported (DOMAIN.md gives no threshold; the
+    # Mazhilis's 7 % is assumed); from 2023 regions half by list, districts and cities in
+    # single-member districts (DOMAIN.md), the threshold the Mazhilis's 5 % (assumption)
+    return [CouncilRule(1990, CouncilSystem.smd, CouncilSystem.smd, 0.0),
+            CouncilRule(2021, CouncilSystem.list, CouncilSystem.list, 0.07),
+            CouncilRule(2023, CouncilSystem.mixed, CouncilSystem.smd, 0.05)]
+
+
+@dataclass
 class MaslikhatBehaviour:
-    """Council sizes, terms and how deputies vote."""
+    """Council sizes, terms, how voters elect them and how deputies vote."""
 
     term_years: int = whole(5, 1, 20, "years")  # law: maslikhat term 5 years
-    # sizes: assumption within the legal caps of 50 (region), 30 (city) and 25 (district),
-    # set so the shipped territory's 222 councils seat 20 x 33 + 37 x 21 + 165 x 12 = 3,417
-    # deputies (figure: 3,415 deputies in 223 maslikhats, 2023)
+    # where the deputies come from: ``elected`` by voters in ``election_years`` under
+    # ``systems``, or ``drawn`` from the voters with staggered terms (before issue 13)
+    composition: CouncilComposition = CouncilComposition.drawn
+    # figure: the maslikhat elections held (2023 an early one); after the last, one every
+    # ``term_years``, and before the first, one every ``term_years`` back
+    election_years: list[int] = field(default_factory=lambda: [2012, 2016, 2021, 2023])
+    systems: list[CouncilRule] = field(default_factory=_council_rules)
+    # turnout shift on the logit scale of a council election day; assumption
+    salience: float = real(-0.4)
+    # share of the voters who turn out whose council ballots are cast and counted (a
+    # systematic sample of the voter rows; the rest count in turnout only): 1 counts
+    # every ballot. An approximation for speed, like territory.scale (docs/model.md)
+    ballot_share: float = between(0.25, 0, 1, lo_open=True, what="a share")
+    # seats of a unit of the tier's median electorate: assumption within the legal caps of
+    # 50 (region), 30 (city) and 25 (district); a unit with ``voters`` seats
+    # round(size * (voters / median) ** size_elasticity), within [min_size, cap]. With
+    # elasticity 0 the shipped territory's 222 councils seat 20 x 33 + 37 x 21 + 165 x 12 =
+    # 3,417 deputies (figure: 3,415 deputies in 223 maslikhats, 2023)
     size_region: int = whole(33, 1, 50, "seats", "the legal cap")
     size_city: int = whole(21, 1, 30, "seats", "the legal cap")
     size_district: int = whole(12, 1, 25, "seats", "the legal cap")
+    size_elasticity: float = between(0.0, 0, 2, what="an elasticity")  # assumption
+    min_size: int = whole(7, 1, 25, "seats")  # assumption
     # seat-share multiplier for the dominant party; assumption
     dominant_seat_bonus: float = at_least(1.5, 0)
     distance_weight: float = at_least(1.0, 0)  # assumption

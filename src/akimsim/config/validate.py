@@ -101,3 +101,18 @@ def validate(cfg: RunConfig) -> None:
                f"at most one step per tier and year (regimes.schedule[{seen.get(key)}] "
                "is the same)")
         seen[key] = i
+    m = b.maslikhats
+    years = list(m.election_years)
+    _check(years == sorted(set(years)), "behaviour.maslikhats.election_years", years,
+           "distinct years in increasing order")
+    _check(len(m.systems) >= 1, "behaviour.maslikhats.systems", m.systems,
+           "at least one council rule")
+    rule_years = [r.year for r in m.systems]
+    _check(rule_years == sorted(set(rule_years)), "behaviour.maslikhats.systems",
+           rule_years, "rules with distinct years in increasing order")
+    first = min([*years, cfg.start_year - 1])
+    _check(rule_years[0] <= first, "behaviour.maslikhats.systems[0].year", rule_years[0],
+           f"a year no later than the first council election ({first})")
+    _check(m.min_size <= min(m.size_region, m.size_city, m.size_district),
+           "behaviour.maslikhats.min_size", m.min_size,
+           "at most the smallest of size_region, size_city and size_district")

@@ -32,22 +32,42 @@ def cast_ballots(population: Population, batch: ContestBatch, candidates: Candid
     voter ranks above "against all") and, with ``approval``, ``approvals`` uint32[N].
     Rows outside the batch are 0 / -1.
     """
+    return rank_ballots(population, batch, candidates, turn_out(population, batch, logit_shift),
+                        weights, depth=depth, approval=approval)
+
+
+def turn_out(population: Population, batch: ContestBatch, logit_shift: np.ndarray
+             ) -> np.ndarray:
+    """Who turns out in the batch's contests (uint8[N]: 1 votes, 0 abstains or is outside
+    the batch); an election day's single turnout decision for all its ballots."""
+    check_batch(batch, population.n)
+    if logit_shift.shape != (batch.n_contests,):
+        raise ValueError("logit_shift must have one entry per contest")
+    voted = np.zeros(population.n, dtype=np.uint8)
+    with balanced():
+        turnout_kernel(batch, population.turnout_logit, logit_shift, voted)
+    return voted
+
+
+def rank_ballots(population: Population, batch: ContestBatch, candidates: CandidateArrays,
+                 voted: np.ndarray, weights: ChoiceWeights, *, depth: int,
+                 approval: bool = False) -> BallotBox:
+    """The ballots of a batch whose turnout is decided (``voted`` uint8[N], e.g. by
+    :func:`turn_out` for a day with several ballots); see :func:`cast_ballots`."""
     check_batch(batch, population.n)
     k = int(batch.cand_start[-1])
     if candidates.xy.shape != (k, 2) or candidates.valence.shape != (k,) \
             or candidates.party.shape != (k,):
         raise ValueError("candidate arrays must have cand_start[-1] rows")
-    if logit_shift.shape != (batch.n_contests,):
-        raise ValueError("logit_shift must have one entry per contest")
     if not 1 <= depth <= 127:
         raise ValueError("depth must be 1-127 (rankings are int8)")
+    if voted.shape != (population.n,):
+        raise ValueError("voted must have one entry per voter")
     n = population.n
     voters = VoterArrays(population.xy, population.party, population.strength)
-    voted = np.zeros(n, dtype=np.uint8)
     ranking = np.full((n, depth), -1, dtype=np.int8)
     approvals = None
     with balanced():
-        turnout_kernel(batch, population.turnout_logit, logit_shift, voted)
         rank_kernel(batch, candidates, voters, voted, weights, ranking)
         if approval:
             approvals = np.zeros(n, dtype=np.uint32)

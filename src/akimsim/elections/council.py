@@ -16,7 +16,15 @@ import numpy as np
 from akimsim.agents import DeputyBloc, Maslikhat
 from akimsim.config import TieStage
 from akimsim.elections.box import TieBreak
-from akimsim.kernels.rng import CLERK, CONSENT, COUNCIL_ROUND, CUT_DRAW, normals, uniforms
+from akimsim.kernels.rng import (
+    CLERK,
+    CONSENT,
+    CONSENT_CHOICE,
+    COUNCIL_ROUND,
+    CUT_DRAW,
+    normals,
+    uniforms,
+)
 
 
 @dataclass(frozen=True)
@@ -197,3 +205,36 @@ def consent_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, proposed: 
         if 2 * yes[slot] > bloc.size:
             return slot, yes, held
     return -1, yes, held
+
+
+def consent_choice(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, proposed: np.ndarray,
+                   appointer_party: int, key: np.uint64, lot: np.uint64, pressure: float
+                   ) -> tuple[int, np.ndarray, tuple[TieBreak, ...]]:
+    """The deputies' open vote between the appointer's proposals (law since 2022: two
+    candidates, the deputies of all of the region's maslikhats at a joint session).
+
+    Each deputy votes for the proposal of highest utility
+    (:meth:`~akimsim.agents.DeputyBloc.preferences`, with party discipline for the
+    appointer's first choice among the appointer's party's deputies) plus ``pressure``
+    for the appointer's first choice, as an open ballot puts every deputy's vote on
+    record (assumption). The noise is drawn per deputy and proposal from ``key``
+    (channel ``CONSENT_CHOICE``). The proposal with the most votes is appointed, a tie
+    by the clerk's lot (``lot``). Returns (the slot, votes int64[K] for every candidate
+    slot, the ties the lot settled).
+    """
+    k = int(party.shape[0])
+    slots = np.asarray(proposed, dtype=np.int64)
+    d, m = bloc.size, int(slots.shape[0])
+    noise = normals(key, np.arange(d * m, dtype=np.int64), CONSENT_CHOICE)[0].reshape(d, m)
+    u = bloc.preferences(xy[slots], party[slots], noise, line_party=appointer_party)
+    if m:
+        u[:, 0] += pressure
+    votes = np.zeros(k, dtype=np.int64)
+    if d == 0 or m == 0:
+        return (int(slots[0]) if m else -1), votes, ()
+    votes[slots] = np.bincount(np.argmax(u, axis=1), minlength=m)
+    tied = slots[votes[slots] == votes[slots].max()]
+    if tied.shape[0] == 1:
+        return int(tied[0]), votes, ()
+    pick, tie = draw_lot(np.sort(tied), lot, 1)
+    return pick, votes, (tie,)

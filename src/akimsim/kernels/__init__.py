@@ -9,7 +9,7 @@ the wrappers that validate input and allocate outputs live in :mod:`akimsim.worl
 """
 
 from akimsim.kernels._jit import balanced
-from akimsim.kernels.ballots import approval_kernel, rank_kernel, turnout_kernel
+from akimsim.kernels.ballots import approval_kernel, rank_kernel, sample_kernel, turnout_kernel
 from akimsim.kernels.counts import (
     approval_tally_kernel,
     borda_kernel,
@@ -60,6 +60,7 @@ __all__ = [
     "pairwise_kernel",
     "party_count_kernel",
     "rank_kernel",
+    "sample_kernel",
     "turnout_kernel",
     "two_round_kernel",
     "uniform01",

@@ -13,7 +13,10 @@ from numba import prange
 
 from akimsim.kernels._jit import helper, kernel
 from akimsim.kernels.layout import slots_of
-from akimsim.kernels.rng import RANK_PICK, TURNOUT_CHANNEL, uniform01
+from akimsim.kernels.rng import RANK_PICK, SAMPLE_CHANNEL, TURNOUT_CHANNEL, uniform01
+
+#: the step of the systematic sample of :func:`sample_kernel` (the golden ratio's fraction)
+SAMPLE_STEP = 0.6180339887498949
 
 
 @kernel
@@ -30,6 +33,25 @@ def turnout_kernel(batch, turnout_logit, logit_shift, out):  # type: ignore[no-u
         for i in range(batch.starts[c], batch.stops[c]):
             p = 1.0 / (1.0 + np.exp(-(np.float64(turnout_logit[i]) + shift)))
             out[i] = np.uint8(1) if uniform01(key, i, TURNOUT_CHANNEL) < p else np.uint8(0)
+
+
+@kernel
+def sample_kernel(batch, voted, share, out):  # type: ignore[no-untyped-def]
+    """A systematic sample of the voters who turned out.
+
+    batch: ContestBatch; voted: uint8[N]; share: float64 in (0, 1]; out: uint8[N] set
+    within each contest's rows to ``voted[i]`` where frac(u_c + (i - start_c) * step) <
+    ``share`` and to 0 elsewhere, ``u_c`` a uniform of the contest's key (channel
+    ``SAMPLE_CHANNEL``) and ``step`` :data:`SAMPLE_STEP`: about ``share`` of every run
+    of consecutive rows is kept.
+    """
+    for c in prange(batch.starts.shape[0]):
+        start = batch.starts[c]
+        offset = uniform01(batch.keys[c], 0, SAMPLE_CHANNEL)
+        for i in range(start, batch.stops[c]):
+            pos = offset + (i - start) * SAMPLE_STEP
+            keep = pos - np.floor(pos) < share
+            out[i] = voted[i] if keep else np.uint8(0)
 
 
 @helper

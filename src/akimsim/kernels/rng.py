@@ -72,10 +72,14 @@ POOL_PARTY = np.uint64(0x29)
 APPOINTER_NOISE = np.uint64(0x30)  # and 0x31
 COUNCIL_ROUND = np.uint64(0x32)  # round r: 0x32 + 2 (r - 1) and the next
 CONSENT = np.uint64(0x100)  # proposal i < 64: 0x100 + 2 i and the next
+NOMINEES = np.uint64(0x180)
+CONSENT_CHOICE = np.uint64(0x190)  # and 0x191
 CLERK = np.uint64(0x200)  # round r < 8: 0x200 + r
 CUT_DRAW = np.uint64(0x210)
 DEPUTY_VOTER = np.uint64(0x300)
 DEPUTY_SEAT = np.uint64(0x301)
+SAMPLE_CHANNEL = np.uint64(0x302)
+LIST_DEPUTY = np.uint64(0x303)  # and 0x304
 #: rows of the candidates key (see the module docstring)
 SELF_ROW = 1 << 16
 INCUMBENT_ROW = (1 << 32) - 1
@@ -99,10 +103,14 @@ CHANNELS: dict[str, tuple[str, int, int]] = {
     "appointer noise": ("appointers", int(APPOINTER_NOISE), 2),
     "deputies' noise, rounds 1-4": ("appointers", int(COUNCIL_ROUND), 8),
     "deputies' consent noise, proposals 0-63": ("appointers", int(CONSENT), 128),
+    "nominees per post": ("appointers", int(NOMINEES), 1),
+    "deputies' noise in a consent choice": ("appointers", int(CONSENT_CHOICE), 2),
     "clerk's lot, rounds 0-7": ("council lots", int(CLERK), 8),
     "lot at the cut": ("council lots", int(CUT_DRAW), 1),
     "deputy's voter": ("council", int(DEPUTY_VOTER), 1),
     "deputy's party": ("council", int(DEPUTY_SEAT), 1),
+    "counted council ballots": ("council day", int(SAMPLE_CHANNEL), 1),
+    "list deputy's position": ("council list seats", int(LIST_DEPUTY), 2),
 }
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

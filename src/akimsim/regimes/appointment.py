@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from akimsim.config import RegimeName, SelectionMethod, Status, Tier
-from akimsim.elections.council import consent_vote, joint_bloc
+from akimsim.elections import TieBreak
+from akimsim.elections.council import consent_choice, consent_vote, joint_bloc
 from akimsim.regimes.base import (
     Contests,
     Regime,
@@ -20,11 +21,14 @@ from akimsim.regimes.base import (
 class Appointment(Regime):
     """The appointer ranks the shortlist; where the law asks, maslikhats must consent.
 
-    With consent (tiers in ``behaviour.appointers.consent_tiers``; law since 2022 for
-    regions), the appointer's ``min_candidates`` best-ranked candidates are put, in the
-    appointer's order, to an open vote of the deputies of the councils; the first to win
-    a majority of all deputies is appointed. If every one is refused the post goes to an
-    acting akim (status ``consent_refused``). The ranking is one sort for the batch; the
+    With consent (tiers in ``behaviour.appointers.consent_tiers``), the appointer's
+    ``min_candidates`` best-ranked candidates go to an open vote of the deputies of the
+    councils. From ``appointers.consent_choice_from`` (law: 2022) the deputies choose
+    between them and the one with more votes is appointed
+    (:func:`~akimsim.elections.council.consent_choice`); before it they are put to a
+    yes/no vote in the appointer's order and the first to win a majority of all deputies
+    is appointed; if every one is refused the post goes to an acting akim (status
+    ``consent_refused``). The ranking is one sort for the batch; the
     consent votes (regions, a handful a year) are held post by post.
     """
 
@@ -47,14 +51,25 @@ class Appointment(Regime):
         size = np.zeros(c, dtype=np.int64)
         held = np.zeros(c, dtype=np.int64)
         voting = [j for j in np.flatnonzero(has).tolist() if consent and contests.councils[j]]
+        choice = ap.consent_choice_from is not None and contests.year >= ap.consent_choice_from
+        ties: dict[int, tuple[TieBreak, ...]] = {}
         for j in voting:  # consent votes: regions, a handful a year
             rows = pool.rows(j)
             ranked = order[rows] - rows[0]  # the appointer's order, as slots
             bloc = joint_bloc(contests.councils[j])
             xy = np.column_stack([pool.x[rows], pool.y[rows]])
-            chosen, yes, held[j] = consent_vote(
-                bloc, xy, pool.party[rows], ranked[: max(ap.min_candidates, 1)],
-                int(contests.appointer_party[j]), contests.keys.appointers[j])
+            proposed = ranked[: max(ap.min_candidates, 1)]
+            if choice:
+                chosen, yes, tie = consent_choice(
+                    bloc, xy, pool.party[rows], proposed, int(contests.appointer_party[j]),
+                    contests.keys.appointers[j], contests.keys.lots[j], ap.open_vote_pressure)
+                held[j] = 1
+                if tie:
+                    ties[j] = tie
+            else:
+                chosen, yes, held[j] = consent_vote(
+                    bloc, xy, pool.party[rows], proposed, int(contests.appointer_party[j]),
+                    contests.keys.appointers[j])
             rule[j] = SelectionMethod.consent
             status[j] = Status.appointed if chosen >= 0 else Status.consent_refused
             votes[rows] = yes
@@ -64,5 +79,5 @@ class Appointment(Regime):
             winners[j] = rows[chosen] if chosen >= 0 else -1
         cols = columns(contests, np.arange(pool.size, dtype=np.int64), pool.start, rule=rule,
                        status=status, winner=winner, votes=votes, has_votes=has_votes,
-                       electorate=size, ballots=size, rounds=held)
+                       electorate=size, ballots=size, rounds=held, ties=ties)
         return Selection(cols, winners)

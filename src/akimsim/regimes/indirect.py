@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from akimsim.config import RegimeName, SelectionMethod, Status
+from akimsim.agents.behaviour.entry import poisson_quantile
+from akimsim.config import AppointerBehaviour, RegimeName, SelectionMethod, Status
 from akimsim.elections import TieBreak
 from akimsim.elections.council import council_votes, joint_bloc
+from akimsim.kernels.rng import NOMINEES, uniforms
 from akimsim.regimes.base import (
     Contests,
     Regime,
@@ -17,9 +19,24 @@ from akimsim.regimes.base import (
 )
 
 
+def nominee_counts(weights: AppointerBehaviour, year: int, keys: np.ndarray) -> np.ndarray:
+    """How many nominees the akim above puts to each council (int64[C]; the pool may hold
+    fewer): at least one, at least two from ``two_nominees_from`` (law, 2016), plus a
+    Poisson number so the mean is ``nominees_mean`` (assumption; the draw from each
+    post's ``appointers`` key, channel ``NOMINEES``). With ``nominees_mean`` 0, exactly
+    max(2, ``min_candidates``) (the rule before issue 13)."""
+    c = keys.shape[0]
+    if weights.nominees_mean <= 0:
+        return np.full(c, max(2, weights.min_candidates), dtype=np.int64)
+    floor = 2 if year >= weights.two_nominees_from else 1
+    extra = poisson_quantile(uniforms(keys, 0, NOMINEES), max(weights.nominees_mean - floor, 0.0))
+    return (floor + extra).astype(np.int64)
+
+
 @register_regime(RegimeName.indirect)
 class Indirect(Regime):
-    """The upper akim nominates at least two candidates; maslikhat deputies elect.
+    """The upper akim nominates candidates (:func:`nominee_counts`); maslikhat deputies
+    elect.
 
     Secret ballot with proximity, party loyalty and noise; majority of all deputies
     in round one, else a top-two second round
@@ -29,14 +46,15 @@ class Indirect(Regime):
 
     def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         winners = np.full(contests.n, -1, dtype=np.int64)
-        n_nominees = max(2, ctx.behaviour.appointers.min_candidates)
         pool = contests.pool
         order = contests.ranked(ctx.behaviour.appointers)
         counts = pool.counts()
         held = np.flatnonzero((counts > 0) & np.array([bool(c) for c in contests.councils]))
         # the nominees: the first n_nominees of each post in the appointer's order
+        n_nominees = nominee_counts(ctx.behaviour.appointers, contests.year,
+                                    contests.keys.appointers)
         place = np.arange(pool.size) - pool.start[pool.contest_of()]
-        nominees = order[place < n_nominees]  # pool rows, post after post
+        nominees = order[place < n_nominees[pool.contest_of()]]  # pool rows, post after post
         taken = np.minimum(counts, n_nominees)
         is_held = np.zeros(contests.n, dtype=bool)
         is_held[held] = True
@@ -77,6 +95,7 @@ class Indirect(Regime):
         has_votes = np.zeros(c, dtype=bool)
         has_votes[held] = True
         cols = columns(contests, rows, cand_start, rule=[SelectionMethod.council_majority] * c,
+                       nominated=taken if ctx.behaviour.appointers.nominees_mean > 0 else None,
                        status=status, winner=winner, votes=final, has_votes=has_votes,
                        electorate=size, ballots=size, rounds=rounds, first_round=first_votes,
                        has_first_round=has_first, ties=ties)
