@@ -178,7 +178,10 @@ class AkimModel(mesa.Model):
         units = np.flatnonzero(self.territory.tier < Tier.rural.code).astype(np.int64)
         rules = cfg.behaviour.maslikhats
         self.elected_councils = rules.composition == CouncilComposition.elected
-        self.council_years = election_years(rules, cfg.start_year, cfg.end_year)
+        # the council elections of the run, and the one after it (a council's term end)
+        schedule = election_years(rules, cfg.start_year, cfg.end_year + rules.term_years)
+        self.council_years = [y for y in schedule if y <= cfg.end_year]
+        self._council_schedule = schedule
         if self.elected_councils:
             opening = self.council_years[0]
             if opening >= cfg.start_year:  # no election before the run: the first one early
@@ -188,7 +191,7 @@ class AkimModel(mesa.Model):
             self._seat_councils(cfg.start_year - 1, units, term_end[units])
 
     def _next_council_election(self, year: int) -> int:
-        later = [y for y in self.council_years if y > year]
+        later = [y for y in self._council_schedule if y > year]
         return later[0] if later else year + self.cfg.behaviour.maslikhats.term_years
 
     def _elect_councils(self, year: int, units: np.ndarray) -> None:
