@@ -198,7 +198,8 @@ def test_council_votes_equal_one_council_at_a_time(seed, second_round):
     # the batch's first round is an array computation; it must give exactly what
     # council_vote gives council by council, ties, lots and second rounds included
     rng = np.random.default_rng(seed)
-    rules = replace(MaslikhatBehaviour(), noise=float(rng.choice([0.0, 0.3, 1.0])))
+    rules = replace(MaslikhatBehaviour(), noise=float(rng.choice([0.0, 0.3, 1.0])),
+                    follow_nominator=float(rng.choice([0.0, 0.0, 0.8])))
     c = int(rng.integers(1, 9))
     blocs = [_bloc(rng, int(rng.integers(1, 14)), rules) for _ in range(c)]
     k = [int(rng.choice([1, 2, 2, 2, 3, 4])) for _ in range(c)]  # two is the default
@@ -208,10 +209,12 @@ def test_council_votes_equal_one_council_at_a_time(seed, second_round):
     keys = rng.integers(0, 2**63, size=c).astype(np.uint64)
     lots = rng.integers(0, 2**63, size=c).astype(np.uint64)
     start = np.concatenate(([0], np.cumsum(k))).astype(np.int64)
+    line = rng.integers(-1, 2, size=c)  # the nominator's party, -1 for none
     batch = council_votes(blocs, np.concatenate(xy), np.concatenate(party), start, keys, lots,
-                          second_round)
+                          second_round, line)
     for j in range(c):
-        one = council_vote(blocs[j], xy[j], party[j], keys[j], lots[j], second_round)
+        one = council_vote(blocs[j], xy[j], party[j], keys[j], lots[j], second_round,
+                           int(line[j]))
         got = batch[j]
         assert (got.winner, got.rounds, got.ties) == (one.winner, one.rounds, one.ties)
         assert got.votes.tolist() == one.votes.tolist()

@@ -25,8 +25,8 @@ def test_toy_run_writes_tables_figure_and_manifest(tmp_path):
     proc = akimsim("territory=toy", "seed=7", f"hydra.run.dir={out}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["contests.parquet", "manifest.json", "offices.parquet", "summary.parquet",
-                     "timeline.png"]
+    assert names == ["contests.parquet", "councils.parquet", "manifest.json", "offices.parquet",
+                     "summary.parquet", "timeline.png"]
     assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 7

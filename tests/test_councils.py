@@ -87,12 +87,18 @@ def test_list_allocation_fills_every_seat_when_anyone_voted(votes, seats, thresh
 def test_seat_counts_follow_the_electorate_within_the_caps():
     terr = build_territory(TerritoryConfig())
     units = np.flatnonzero(terr.tier < Tier.rural.code)
-    flat = seat_counts(MaslikhatBehaviour(), terr, units)
+    old = replace(MaslikhatBehaviour(), size_region=33, size_city=21, size_district=12,
+                  size_elasticity=0.0)
+    flat = seat_counts(old, terr, units)
     kind = np.array(terr.kind)[units]
-    # elasticity 0: the tier's size everywhere (33 regions, 21 cities, 12 districts)
+    # elasticity 0: the tier's size everywhere (33 regions, 21 cities, 12 districts), the
+    # councils of before issue 13
+    assert flat.sum() == 20 * 33 + 37 * 21 + 165 * 12
+    # the default: 3,414 deputies (DOMAIN.md: 3,415 in 223 maslikhats, 2023)
+    assert seat_counts(MaslikhatBehaviour(), terr, units).sum() == 3414
     assert set(flat[terr.tier[units] == 0].tolist()) == {33}
     assert set(flat[np.isin(kind, ["regional_city", "city"])].tolist()) == {21}
-    rules = replace(MaslikhatBehaviour(), size_elasticity=0.5)
+    rules = replace(old, size_elasticity=0.5)
     seats = seat_counts(rules, terr, units)
     region = terr.tier[units] == 0
     assert seats[region].max() <= 50
@@ -325,7 +331,7 @@ def test_consent_choice_tie_goes_to_the_lot():
 
 def test_nominee_counts():
     keys = derive_keys(np.uint64(3), np.arange(20_000))
-    old = nominee_counts(AppointerBehaviour(), 2017, keys)
+    old = nominee_counts(replace(AppointerBehaviour(), nominees_mean=0.0), 2017, keys)
     assert set(old.tolist()) == {2}
     w = replace(AppointerBehaviour(), nominees_mean=2.79)
     after = nominee_counts(w, 2017, keys)
@@ -460,10 +466,13 @@ def test_elected_councils_are_reproducible_and_thread_independent():
 
 
 def test_drawn_councils_are_the_previous_behaviour():
-    # composition=drawn (the default until the new councils are calibrated) keeps the
-    # councils of before issue 13, and the council table says they were drawn
-    model = AkimModel(RunConfig(start_year=2013, end_year=2014,
-                                territory=replace(TerritoryConfig(), scale=0.01)))
+    # composition=drawn keeps the councils of before issue 13, and the council table
+    # says they were drawn
+    cfg = RunConfig(start_year=2013, end_year=2014,
+                    territory=replace(TerritoryConfig(), scale=0.01))
+    cfg.behaviour.maslikhats = replace(cfg.behaviour.maslikhats,
+                                       composition=CouncilComposition.drawn)
+    model = AkimModel(cfg)
     model.run()
     table = model.council_table()
     assert set(table["system"]) == {"drawn"}
@@ -497,3 +506,18 @@ def test_maslikhat_members_are_replaced_on_renewal(host):
     assert council.seats == 4
     assert [d.seat for d in council.members] == ["list", "list", "district"]
     assert all(d not in host.agents for d in first)
+
+
+def test_deputies_follow_the_nominators_line_by_hand():
+    # 5 deputies at 1 (two of the nominator's party 0) and the nominees at 0 (first, the
+    # nominator's choice) and 1: by proximity all five vote for the second. A line of 1.5
+    # from the nominator's two deputies (d^2 1 - 1.5 < 0) moves them: 2 to 3.
+    positions = [1.0] * 5
+    bloc = _bloc(positions, parties=[0, 0, -1, -1, -1], follow_nominator=1.5)
+    xy = np.array([[0.0, 0.0], [1.0, 0.0]])
+    party = np.array([-1, -1], dtype=np.int64)
+    free = council_vote(bloc, xy, party, np.uint64(1), np.uint64(2), True)
+    assert free.votes.tolist() == [0, 5]
+    line = council_vote(bloc, xy, party, np.uint64(1), np.uint64(2), True, line_party=0)
+    assert line.votes.tolist() == [2, 3]
+    assert line.winner == 1

@@ -92,17 +92,19 @@ def test_views_render_pngs_and_close_their_figures():
                                      start_year=2019, end_year=2024)
     open_before = set(plt.get_fignums())
     empty = [f(model) for f in (dashboard.policy_space_view, dashboard.vote_shares_view,
-                                dashboard.timeline_view)]
+                                dashboard.timeline_view, dashboard.council_view)]
     for _ in range(4):
         model.step()
     views = [f(model) for f in (dashboard.policy_space_view, dashboard.vote_shares_view,
-                                dashboard.timeline_view)]
+                                dashboard.timeline_view, dashboard.council_view)]
     assert set(plt.get_fignums()) == open_before
     for v in [*empty, *views]:
         assert v.png.startswith(b"\x89PNG")
     assert "No direct election yet" in empty[0].caption
     assert "two_round" in views[0].caption
     assert views[2].caption.endswith("2019-2022.")
+    assert empty[3].caption.startswith("2 councils elected in 2016 (smd)")
+    assert "council vote" in views[3].caption
     assert dashboard.policy_space_view(model) is views[0]  # cached within a year
     lines = dashboard.status_lines(model)
     assert lines[0].startswith("Year 2022: 4 of 6 years")
@@ -250,3 +252,13 @@ def test_dashboard_in_a_headless_browser(tmp_path):
         assert "Traceback" not in log
         assert "Warning" not in log
     assert time.monotonic() - started < 120
+
+
+def test_council_view_shows_a_council_elected_then_electing():
+    # the reform timeline from 2013: the 2012 councils elect the village akims in 2013
+    model = dashboard.DashboardModel(districts=2, villages=3, start_year=2013, end_year=2014)
+    model.step()
+    view = dashboard.council_view(model)
+    assert view.png.startswith(b"\x89PNG")
+    assert view.caption.startswith("3 councils elected in 2012 (smd)")
+    assert "latest council vote: Toy district 2 village 3 in 2013" in view.caption

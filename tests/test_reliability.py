@@ -237,7 +237,8 @@ def test_overwrite_replaces_the_old_set_whole(tmp_path):
     assert (tmp_path / "timeline.png").is_file()
     run_and_write(small(2, overwrite=True), tmp_path)  # no figure this time
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "contests.parquet", "manifest.json", "offices.parquet", "summary.parquet"]
+        "contests.parquet", "councils.parquet", "manifest.json", "offices.parquet",
+        "summary.parquet"]
     assert check_complete(tmp_path) == (True, "complete")
     assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 2
 
@@ -325,7 +326,8 @@ def test_a_run_killed_while_moving_files_in_is_repaired_by_the_next(tmp_path):
     run_and_write(small(3, overwrite=True), tmp_path)
     assert check_complete(tmp_path) == (True, "complete")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "contests.parquet", "manifest.json", "offices.parquet", "summary.parquet"]
+        "contests.parquet", "councils.parquet", "manifest.json", "offices.parquet",
+        "summary.parquet"]
 
 
 def test_a_full_disk_is_one_line():

@@ -41,7 +41,7 @@ LOCK = ".akimsim.lock"
 PARTIAL_PREFIX = ".akimsim-partial-"
 #: the files a run writes (besides those a manifest lists): what a folder "holds results" by
 RESULT_FILES: tuple[str, ...] = ("contests.parquet", "summary.parquet", "offices.parquet",
-                                 "timeline.png", MANIFEST)
+                                 "councils.parquet", "timeline.png", MANIFEST)
 
 
 class OutputError(RuntimeError):

@@ -70,7 +70,8 @@ def overview(summary: pd.DataFrame) -> pd.DataFrame:
 def run_and_write(cfg: RunConfig, out_dir: str | Path, *, config: dict[str, Any] | None = None,
                   progress: bool | None = None, extra_manifest: dict[str, Any] | None = None,
                   overwrite: bool | None = None) -> dict[str, Any]:
-    """Validate, build, run and write ``contests``, ``summary``, ``offices``, figure, manifest.
+    """Validate, build, run and write ``contests``, ``summary``, ``offices``, ``councils``,
+    the figure and the manifest.
 
     Everything that can fail on bad input (the config, the territory table, the output
     folder) fails before the simulation starts: the folder is claimed first
@@ -100,6 +101,7 @@ def _run_and_write(cfg: RunConfig, out_dir: Path, config: dict[str, Any] | None,
     contests = model.contest_table()
     summary = model.summary_table()
     offices = model.office_table()
+    councils = model.council_table()
     figures = {}
     if cfg.output.figures:
         from akimsim.analysis.plots import timeline_figure  # matplotlib only when drawing
@@ -117,13 +119,15 @@ def _run_and_write(cfg: RunConfig, out_dir: Path, config: dict[str, Any] | None,
             "scale": cfg.territory.scale,
         },
         "timing_seconds": {"build": round(t_build, 3), "run": round(t_run, 3)},
-        "rows": {"contests": len(contests), "summary": len(summary), "offices": len(offices)},
+        "rows": {"contests": len(contests), "summary": len(summary), "offices": len(offices),
+                 "councils": len(councils)},
     })
     if extra_manifest:
         manifest.update(extra_manifest)
     try:
         paths = write_results(out_dir, {"contests": contests, "summary": summary,
-                                        "offices": offices}, figures, manifest,
+                                        "offices": offices, "councils": councils},
+                              figures, manifest,
                               types=TABLE_TYPES, overwrite=overwrite)
     finally:
         if figures:
@@ -132,4 +136,4 @@ def _run_and_write(cfg: RunConfig, out_dir: Path, config: dict[str, Any] | None,
             for fig in figures.values():
                 close_figure(fig)
     return {"contests": contests, "summary": summary, "offices": offices,
-            "overview": overview(summary), "paths": paths, "model": model}
+            "councils": councils, "overview": overview(summary), "paths": paths, "model": model}

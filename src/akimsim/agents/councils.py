@@ -42,13 +42,14 @@ class DeputyBloc:
                           np.concatenate([b.party for b in blocs]), blocs[0].rules)
 
     def preferences(self, xy: np.ndarray, party: np.ndarray, noise: np.ndarray,
-                    line_party: int = -1) -> np.ndarray:
+                    line_party: int = -1, line_bonus: float | None = None) -> np.ndarray:
         """Deputies' utility for each candidate (float64[D, K]); candidates' platforms
         ``xy`` float64[K, 2] and parties ``party`` int64[K].
 
-        Proximity plus loyalty to a shared party plus, if ``line_party`` >= 0, party
-        discipline: deputies of ``line_party`` get a bonus for the first candidate (in a
-        consent vote, the one the appointer proposes). ``noise`` ~ N(0, 1)[D, K].
+        Proximity plus loyalty to a shared party plus, if ``line_party`` >= 0, the line:
+        deputies of ``line_party`` give ``line_bonus`` (default ``party_discipline``) to
+        the first candidate (the appointer's proposal in a consent vote, the nominator's
+        first nominee in a secret ballot). ``noise`` ~ N(0, 1)[D, K].
         """
         r = self.rules
         plat = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
@@ -56,17 +57,20 @@ class DeputyBloc:
         cparty = np.asarray(party)
         same = (self.party[:, None] == cparty[None, :]) & (cparty[None, :] >= 0)
         u = -r.distance_weight * d2 + r.party_discipline * same + r.noise * noise
-        if line_party >= 0:
-            u[:, 0] += r.party_discipline * (self.party == line_party)
+        bonus = r.party_discipline if line_bonus is None else line_bonus
+        if line_party >= 0 and bonus != 0 and u.shape[1]:
+            u[:, 0] += bonus * (self.party == line_party)
         return u
 
-    def secret_ballot(self, xy: np.ndarray, party: np.ndarray, noise: np.ndarray
-                      ) -> np.ndarray:
+    def secret_ballot(self, xy: np.ndarray, party: np.ndarray, noise: np.ndarray,
+                      line_party: int = -1) -> np.ndarray:
         """Each deputy votes for its favourite; returns votes per candidate (int64[K]).
 
-        Exact ties in a deputy's utilities go to the candidate listed first.
+        Deputies of ``line_party`` (>= 0) give ``follow_nominator`` to the first
+        candidate. Exact ties in a deputy's utilities go to the candidate listed first.
         """
-        pick = np.argmax(self.preferences(xy, party, noise), axis=1)
+        pick = np.argmax(self.preferences(xy, party, noise, line_party,
+                                          self.rules.follow_nominator), axis=1)
         return np.bincount(pick, minlength=int(np.asarray(party).shape[0])).astype(np.int64)
 
     def consent(self, xy: np.ndarray, party: int, appointer_party: int, noise: np.ndarray

@@ -162,7 +162,7 @@ class AkimBehaviour:
     # a year's chance that an akim elected by a council leaves before the term ends
     # (promotion, resignation, removal), so the council elects a successor for a full
     # term; assumption (the 2017 round filled 1,416 posts against 2,454 in 2013)
-    departure_rate: float = share(0.0, "a probability")
+    departure_rate: float = share(0.12, "a probability")
 
 
 @dataclass
@@ -181,17 +181,17 @@ class AppointerBehaviour:
     # indirect elections: the mean number of nominees the akim above puts to the council
     # (at least one, at least two from ``two_nominees_from``; the rest Poisson); 0 puts
     # exactly max(2, min_candidates), the rule before issue 13; assumption
-    nominees_mean: float = between(0.0, 0, 20, what="a mean count")
+    nominees_mean: float = between(2.79, 0, 20, what="a mean count")
     two_nominees_from: int = whole(2016, 1900, 2200, "a year")  # law (2016 amendments)
     # consent votes from this year on are a choice between the appointer's first two
     # candidates in an open vote of the deputies of all of the region's maslikhats (law,
     # 2022); before it, and always when null, the proposals are put to a yes/no vote one
     # after another (the rule before issue 13)
-    consent_choice_from: int | None = whole(None, 1900, 2200, "a year",
+    consent_choice_from: int | None = whole(2022, 1900, 2200, "a year",
                                             "null: yes/no votes in every year")
     # in an open consent vote, a deputy's utility bonus for the appointer's first
     # candidate (pressure of a vote cast in public); assumption
-    open_vote_pressure: float = real(0.0)
+    open_vote_pressure: float = real(0.5)
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
 
 
@@ -224,26 +224,30 @@ class MaslikhatBehaviour:
     term_years: int = whole(5, 1, 20, "years")  # law: maslikhat term 5 years
     # where the deputies come from: ``elected`` by voters in ``election_years`` under
     # ``systems``, or ``drawn`` from the voters with staggered terms (before issue 13)
-    composition: CouncilComposition = CouncilComposition.drawn
+    composition: CouncilComposition = CouncilComposition.elected
     # figure: the maslikhat elections held (2023 an early one); after the last, one every
     # ``term_years``, and before the first, one every ``term_years`` back
     election_years: list[int] = field(default_factory=lambda: [2012, 2016, 2021, 2023])
     systems: list[CouncilRule] = field(default_factory=_council_rules)
     # turnout shift on the logit scale of a council election day; assumption
     salience: float = real(-0.4)
+    # repeat elections in a single-member district nobody won ("against all" won, or
+    # nobody stood): law, a repeat election; assumption, held once, with fresh
+    # candidates and the election day's turnout, after which the seat stays vacant
+    repeat_elections: int = whole(1, 0, 10, "repeat elections")
     # share of the voters who turn out whose council ballots are cast and counted (a
     # systematic sample of the voter rows; the rest count in turnout only): 1 counts
     # every ballot. An approximation for speed, like territory.scale (docs/model.md)
     ballot_share: float = between(0.25, 0, 1, lo_open=True, what="a share")
     # seats of a unit of the tier's median electorate: assumption within the legal caps of
     # 50 (region), 30 (city) and 25 (district); a unit with ``voters`` seats
-    # round(size * (voters / median) ** size_elasticity), within [min_size, cap]. With
-    # elasticity 0 the shipped territory's 222 councils seat 20 x 33 + 37 x 21 + 165 x 12 =
-    # 3,417 deputies (figure: 3,415 deputies in 223 maslikhats, 2023)
-    size_region: int = whole(33, 1, 50, "seats", "the legal cap")
+    # round(size * (voters / median) ** size_elasticity), within [min_size, cap]. Set so
+    # the shipped territory's 222 councils seat 3,414 deputies (figure: 3,415 deputies in
+    # 223 maslikhats, 2023); before issue 13, 33, 21 and 12 seats everywhere (elasticity 0)
+    size_region: int = whole(34, 1, 50, "seats", "the legal cap")
     size_city: int = whole(21, 1, 30, "seats", "the legal cap")
-    size_district: int = whole(12, 1, 25, "seats", "the legal cap")
-    size_elasticity: float = between(0.0, 0, 2, what="an elasticity")  # assumption
+    size_district: int = whole(11, 1, 25, "seats", "the legal cap")
+    size_elasticity: float = between(0.3, 0, 2, what="an elasticity")  # assumption
     min_size: int = whole(7, 1, 25, "seats")  # assumption
     # seat-share multiplier for the dominant party; assumption
     dominant_seat_bonus: float = at_least(1.5, 0)
@@ -252,6 +256,9 @@ class MaslikhatBehaviour:
     # to the appointer's proposal when the deputy belongs to the appointer's party
     party_discipline: float = real(1.5)  # assumption
     noise: float = at_least(0.5, 0)  # assumption
+    # secret ballot of an indirect election: the bonus a deputy of the nominating akim's
+    # party gives the akim's first nominee (the nominator's line); assumption
+    follow_nominator: float = real(1.0)
     # open vote: consent if utility above this; calibrated (issue 12; -1.2 before)
     consent_threshold: float = real(-0.635)
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one

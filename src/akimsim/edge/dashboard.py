@@ -8,10 +8,11 @@ akimsim.edge.dashboard:page`` does the same by hand. The page has:
   :func:`akimsim.config.presets.kazakhstan_reform`), the rule of direct elections and the seed;
   changes apply when *Reset* is pressed (Mesa's SolaraViz), and *Step*, play and *Reset*
   come from SolaraViz itself;
-- four views: the status of the run (year, regimes in force, a notice when the run reached
+- five views: the status of the run (year, regimes in force, a notice when the run reached
   its end year), the policy space of the latest direct contest
   (:func:`akimsim.analysis.plots.policy_space_figure`), the vote shares of the current year's
-  contests (:func:`akimsim.analysis.plots.vote_shares_figure`) and metrics over time
+  contests (:func:`akimsim.analysis.plots.vote_shares_figure`), the councils the voters
+  elected and the latest vote they held (:func:`council_view`) and metrics over time
   (:func:`akimsim.analysis.plots.timeline_figure`).
 
 The territory is always small (at most 27,200 voters), so voter agents are materialised
@@ -314,6 +315,75 @@ def vote_shares_view(model: DashboardModel) -> View:
     return model.cached("vote_shares", make)
 
 
+#: the rules of a council's vote on an akim (indirect election, consent)
+COUNCIL_RULES = ("council_majority", "consent")
+
+
+def council_view(model: DashboardModel) -> View:
+    """The councils in office, as the voters elected them (deputies by party, one bar per
+    council), and the latest vote a council held on an akim (each candidate's votes; the
+    first round's too when there were two)."""
+    def make() -> View:
+        councils = model.cached("councils", model.council_table)
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.2), layout="constrained",
+                                          gridspec_kw={"width_ratios": [1.3, 1]})
+        latest = councils[councils["year"] == councils["year"].max()]
+        parties = [*model.party_names, "non_party"]
+        colours = plt.get_cmap("tab10")
+        bottom = np.zeros(len(latest))
+        names = [str(n).replace("Toy ", "") for n in latest["unit_name"]]
+        for k, party in enumerate(parties):
+            seats = latest[f"seats_{party}"].to_numpy(dtype=float)
+            if seats.sum():
+                left.bar(names, seats, bottom=bottom, color=colours(k) if k < len(parties) - 1
+                         else "#999999", label=party.replace("_", "-"))
+            bottom += seats
+        left.plot(names, latest["seats"], "k_", markersize=18, label="seats")
+        year = int(latest["year"].iloc[0])
+        systems = ", ".join(sorted(set(latest["system"])))
+        left.set(title=f"Councils elected in {year} ({systems})", ylabel="deputies")
+        left.tick_params(axis="x", labelrotation=30)
+        left.legend(fontsize=7, ncols=2)
+        contests = model.contests()
+        votes = contests[contests["rule"].isin(COUNCIL_RULES)] if len(contests) else contests
+        if len(votes) == 0:
+            right.text(0.5, 0.5, "No council has voted on an akim yet", ha="center",
+                       va="center", color="#555555")
+            right.set_axis_off()
+            vote_line = "no council vote on an akim yet"
+        else:
+            row = votes.iloc[-1]
+            labels = [f"{k + 1}: {p}" for k, p in enumerate(row["candidate_parties"])]
+            y = np.arange(len(labels))
+            final = np.asarray(row["votes"], dtype=float)
+            won = list(row["candidate_ids"]).index(row["winner_id"]) \
+                if row["winner_id"] is not None and row["winner_id"] in list(
+                    row["candidate_ids"]) else -1
+            if len(row["first_round_votes"]):
+                right.barh(y + 0.2, row["first_round_votes"], height=0.4, color="#bbbbbb",
+                           label="round 1")
+                right.barh(y - 0.2, final, height=0.4, color="#1f77b4", label="round 2")
+                right.legend(fontsize=7)
+            else:
+                right.barh(y, final, height=0.6, color=["#1f77b4" if k == won else "#9ecae1"
+                                            for k in range(len(y))])
+            right.set_yticks(y, labels, fontsize=8)
+            right.invert_yaxis()
+            right.axvline(row["electorate"] / 2, color="k", lw=0.8, ls=":")
+            how = "secret ballot" if row["rule"] == "council_majority" else "open vote"
+            right.set(title=f"{row['unit_name']}, {row['year']}: {how}",
+                      xlabel=f"deputies' votes (of {row['electorate']}; dotted: half)")
+            got = int(final[won]) if won >= 0 else 0
+            vote_line = (f"latest council vote: {row['unit_name']} in {row['year']}, "
+                         f"{got} of {row['electorate']} deputies for the winner "
+                         f"({row['winner_party'] or 'none'})")
+        caption = (f"{len(latest)} councils elected in {year} ({systems}), "
+                   f"{int(latest['filled'].sum())} of {int(latest['seats'].sum())} seats "
+                   f"filled; {vote_line}.")
+        return View(figure_png(fig), caption)
+    return model.cached("council", make)
+
+
 def timeline_view(model: DashboardModel) -> View:
     """Turnout, competitiveness, re-election and focus on voters over the years so far."""
     def make() -> View:
@@ -427,6 +497,10 @@ def _page() -> Any:
         return image_card("Vote shares of this year's contests", vote_shares_view(model),
                           "votes")
 
+    def Councils(model: DashboardModel) -> Any:
+        return image_card("Councils: elected by the voters, electing akims",
+                          council_view(model), "councils")
+
     def Timeline(model: DashboardModel) -> Any:
         return image_card("Metrics over time", timeline_view(model), "timeline")
 
@@ -457,7 +531,8 @@ def _page() -> Any:
         solara.use_effect(lambda: release_replaced(model), [])
         return SolaraViz(
             model,
-            components=[(Status, 0), (PolicySpace, 0), (VoteShares, 0), (Timeline, 0)],
+            components=[(Status, 0), (PolicySpace, 0), (VoteShares, 0), (Councils, 0),
+                        (Timeline, 0)],
             model_params=model_params,
             name="akimsim: how Kazakhstan chooses its akims",
             play_interval=400,

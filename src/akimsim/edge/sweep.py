@@ -51,7 +51,7 @@ from akimsim.io import (
 
 FAILED = "failed.json"
 JOB = "job.json"
-TABLES: tuple[str, ...] = ("summary", "contests", "offices")
+TABLES: tuple[str, ...] = ("summary", "contests", "offices", "councils")
 THREADS_ENV = "AKIMSIM_THREADS"
 #: columns :func:`collect` adds in front of every table
 KEY_COLUMNS: tuple[str, ...] = ("job", "seed")

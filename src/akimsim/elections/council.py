@@ -71,7 +71,7 @@ def _plurality_of(votes: np.ndarray, lot: np.uint64, round: int
 
 
 def council_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, key: np.uint64,
-                 lot: np.uint64, second_round: bool) -> CouncilResult:
+                 lot: np.uint64, second_round: bool, line_party: int = -1) -> CouncilResult:
     """Secret ballot of a council's deputies with a majority rule, on candidates with
     platforms ``xy`` float64[K, 2] and parties ``party`` int64[K].
 
@@ -79,11 +79,13 @@ def council_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, key: np.ui
     Otherwise, if ``second_round``, the two best-placed candidates (ties at the cut by
     lot) go to a second round decided by a majority of votes cast, a tie by lot;
     without a second round the best-placed candidate wins, ties by lot. ``key`` gives
-    the deputies' noise, ``lot`` the clerk's lots.
+    the deputies' noise, ``lot`` the clerk's lots. Deputies of ``line_party`` give
+    ``follow_nominator`` to the first candidate (the nominator's first nominee) in every
+    round it is in.
     """
     k = int(party.shape[0])
     d = bloc.size
-    first = bloc.secret_ballot(xy, party, deputy_noise(key, d, k, 1))
+    first = bloc.secret_ballot(xy, party, deputy_noise(key, d, k, 1), line_party)
     if 2 * int(first.max()) > d or k == 1 or not second_round:
         w, ties = _plurality_of(first, lot, 1)
         return CouncilResult(w, first, None, 1, ties)
@@ -99,7 +101,8 @@ def council_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, key: np.ui
         through = tuple(sorted(int(s) for s in order[:2] if first[s] == cut))
         cut_ties = (TieBreak(1, TieStage.finalists, tuple(int(s) for s in contenders),
                              tuple(float(1.0 - draws[s]) for s in contenders), through),)
-    second = bloc.secret_ballot(xy[finalists], party[finalists], deputy_noise(key, d, 2, 2))
+    second = bloc.secret_ballot(xy[finalists], party[finalists], deputy_noise(key, d, 2, 2),
+                                line_party if finalists[0] == 0 else -1)
     final = np.zeros(k, dtype=np.int64)
     final[finalists] = second
     if second[0] == second[1]:
@@ -109,11 +112,12 @@ def council_vote(bloc: DeputyBloc, xy: np.ndarray, party: np.ndarray, key: np.ui
 
 
 def council_votes(blocs: Sequence[DeputyBloc], xy: np.ndarray, party: np.ndarray,
-                  start: np.ndarray, keys: np.ndarray, lots: np.ndarray, second_round: bool
-                  ) -> list[CouncilResult]:
+                  start: np.ndarray, keys: np.ndarray, lots: np.ndarray, second_round: bool,
+                  line_party: np.ndarray | None = None) -> list[CouncilResult]:
     """:func:`council_vote` for a batch of councils at once: contest ``j``'s council
     ``blocs[j]`` votes on the candidates in rows ``start[j]:start[j + 1]`` of ``xy``
-    (float64[M, 2]) and ``party`` (int64[M]), with keys ``keys[j]`` and ``lots[j]``.
+    (float64[M, 2]) and ``party`` (int64[M]), with keys ``keys[j]`` and ``lots[j]`` and
+    the nominator's party ``line_party[j]`` (-1 for none; none by default).
 
     Every council's first round, and the second round of a two-candidate council whose
     first round was tied, are array computations over the whole batch (the same draws
@@ -149,6 +153,10 @@ def council_votes(blocs: Sequence[DeputyBloc], xy: np.ndarray, party: np.ndarray
     cp = cand_party[contest]
     same = (dep_party[:, None] == cp) & (cp >= 0)
     u = -r.distance_weight * d2 + r.party_discipline * same + r.noise * noise
+    line = np.full(c, -1, dtype=np.int64) if line_party is None else np.asarray(line_party)
+    follows = (dep_party == line[contest]) & (line[contest] >= 0)
+    if r.follow_nominator != 0:
+        u[:, 0] += r.follow_nominator * follows
     u = np.where(valid[contest], u, -np.inf)
     pick = np.argmax(u, axis=1)
     first = np.bincount(contest * width + pick, minlength=c * width).reshape(c, width)
@@ -163,6 +171,8 @@ def council_votes(blocs: Sequence[DeputyBloc], xy: np.ndarray, party: np.ndarray
         noise2 = normals(keys[contest[on]][:, None], rows2, COUNCIL_ROUND + np.uint64(2))[0]
         u2 = (-r.distance_weight * d2[on][:, :2] + r.party_discipline * same[on][:, :2]
               + r.noise * noise2.reshape(-1, 2))
+        if r.follow_nominator != 0:
+            u2[:, 0] += r.follow_nominator * follows[on]
         pick2 = np.argmax(u2, axis=1)
         second = np.bincount(contest[on] * 2 + pick2, minlength=c * 2).reshape(c, 2)
     both = np.arange(2)
@@ -182,7 +192,7 @@ def council_votes(blocs: Sequence[DeputyBloc], xy: np.ndarray, party: np.ndarray
         else:
             rows_j = slice(int(start[j]), int(start[j + 1]))
             out.append(council_vote(blocs[j], xy[rows_j], party[rows_j], keys[j], lots[j],
-                                    second_round))
+                                    second_round, int(line[j])))
     return out
 
 

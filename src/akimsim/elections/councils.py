@@ -5,9 +5,10 @@ A council election day is one turnout decision per voter (:func:`~akimsim.electi
 ballots.turn_out`), then one ballot per layer with the same kernels and counts as akim
 elections: the party-list ballot, the regional councils' single-member districts and
 the city and district councils' single-member districts. Districts are won by
-plurality (:mod:`akimsim.elections.scoring`) and a district that "against all" wins, or
-that nobody stands in, leaves its seat vacant for the term (assumption: by-elections
-are not modelled). List seats go to the parties above the threshold by largest
+plurality (:mod:`akimsim.elections.scoring`); a district that "against all" wins, or
+that nobody stands in, holds a repeat election (``repeat_elections``), and if that
+fails too its seat stays vacant for the term (assumption: later by-elections are not
+modelled). List seats go to the parties above the threshold by largest
 remainders (:func:`largest_remainder`). Every draw is counter-based, keyed by each
 council's ``maslikhats`` key of the year (:mod:`akimsim.kernels.rng`).
 """
@@ -42,8 +43,10 @@ from akimsim.kernels.rng import LIST_DEPUTY, derive_keys, normals
 from akimsim.world import Population, Territory
 
 #: sub-keys of a council's ``maslikhats`` key (the day's turnout, the list ballot, the
-#: districts' candidates and ballots, the list deputies' positions)
+#: districts' candidates and ballots, the list deputies' positions, a district's repeat
+#: elections)
 TURNOUT_KEY, LIST_KEY, DISTRICT_KEY, DISTRICT_LOT_KEY, LIST_SEAT_KEY = 1, 2, 3, 4, 5
+REPEAT_KEY = 6
 _LOCAL_KINDS = ("regional_city", "city")
 
 
@@ -227,36 +230,28 @@ def _count_lists(ranking: np.ndarray, voted: np.ndarray, start: int, stop: int, 
     return votes.astype(np.int64), ballots - int(votes.sum()), ballots
 
 
-def _district_layer(population: Population, year: int, owners: np.ndarray,
-                    seats: np.ndarray, territory: Territory, voted: np.ndarray,
-                    keys: np.ndarray, parties: Sequence[PartyConfig],
-                    candidates: CandidateBehaviour, voters: VoterBehaviour, dominant: int,
-                    rule: RuleConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The single-member districts of councils ``owners`` (units, ``seats`` districts
-    each), decided by plurality with "against all". Candidates come forward as in a
-    direct akim race (:func:`~akimsim.agents.behaviour.entry.direct_entry`, no
-    incumbent; self-nominees stand around the unit's median voter). Returns each
-    district's council (index into ``owners``), the winner's position float64[S, 2] and
-    party int64[S] (-1 non-party) and whether the seat was filled (bool[S])."""
-    council, first, end = district_bounds(territory.start[owners], territory.stop[owners],
-                                          seats)
-    s = council.shape[0]
+def _hold_districts(population: Population, year: int, owners: np.ndarray,
+                    first: np.ndarray, end: np.ndarray, keys: np.ndarray,
+                    parties: Sequence[PartyConfig], candidates: CandidateBehaviour,
+                    voters: VoterBehaviour, dominant: int, rule: RuleConfig, voted: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One ballot in each single-member district ``first[i]:end[i]`` of council unit
+    ``owners[i]`` with key ``keys[i]``: the winners' positions float64[S, 2], parties
+    int64[S] and whether each seat was filled (bool[S])."""
+    s = owners.shape[0]
     xy = np.zeros((s, 2))
     party = np.full(s, -1, dtype=np.int64)
     filled = np.zeros(s, dtype=bool)
-    if s == 0:
-        return council, xy, party, filled
-    index = np.arange(s, dtype=np.int64) - np.repeat(np.cumsum(seats) - seats, seats)
-    dkeys = derive_keys(keys[council], DISTRICT_KEY, index)
-    pool = direct_entry(year, owners[council], dkeys, end - first,
-                        population.unit_median[owners[council]], list(parties), candidates,
-                        dominant, Incumbents.none(s))
+    pool = direct_entry(year, owners, keys, end - first, population.unit_median[owners],
+                        list(parties), candidates, dominant, Incumbents.none(s))
     counts = pool.counts()
     runs = np.flatnonzero(counts > 0)
+    if runs.shape[0] == 0:
+        return xy, party, filled
     rows = np.flatnonzero(np.repeat(counts > 0, counts))
     batch = ContestBatch(starts=first[runs], stops=end[runs],
                          cand_start=np.concatenate(([0], np.cumsum(counts[runs]))).astype(np.int64),
-                         keys=dkeys[runs], lot_keys=derive_keys(dkeys[runs], DISTRICT_LOT_KEY))
+                         keys=keys[runs], lot_keys=derive_keys(keys[runs], DISTRICT_LOT_KEY))
     cands = CandidateArrays(
         xy=np.ascontiguousarray(np.column_stack([pool.x[rows], pool.y[rows]])),
         valence=candidate_valence(pool.competence[rows], pool.party[rows],
@@ -271,6 +266,41 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
     xy[runs[won]] = np.column_stack([pool.x[at], pool.y[at]])
     party[runs[won]] = pool.party[at]
     filled[runs[won]] = True
+    return xy, party, filled
+
+
+def _district_layer(population: Population, year: int, owners: np.ndarray,
+                    seats: np.ndarray, territory: Territory, voted: np.ndarray,
+                    keys: np.ndarray, parties: Sequence[PartyConfig],
+                    candidates: CandidateBehaviour, voters: VoterBehaviour, dominant: int,
+                    rule: RuleConfig, repeats: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The single-member districts of councils ``owners`` (units, ``seats`` districts
+    each), decided by plurality with "against all". Candidates come forward as in a
+    direct akim race (:func:`~akimsim.agents.behaviour.entry.direct_entry`, no
+    incumbent; self-nominees stand around the unit's median voter). A district that
+    nobody won ("against all" won, or nobody stood) holds a repeat election with fresh
+    candidates, up to ``repeats`` times. Returns each district's council (index into
+    ``owners``), the winner's position float64[S, 2] and party int64[S] (-1 non-party)
+    and whether the seat was filled (bool[S])."""
+    council, first, end = district_bounds(territory.start[owners], territory.stop[owners],
+                                          seats)
+    s = council.shape[0]
+    if s == 0:
+        return council, np.zeros((0, 2)), np.zeros(0, dtype=np.int64), np.zeros(0, bool)
+    index = np.arange(s, dtype=np.int64) - np.repeat(np.cumsum(seats) - seats, seats)
+    dkeys = derive_keys(keys[council], DISTRICT_KEY, index)
+    xy, party, filled = _hold_districts(population, year, owners[council], first, end, dkeys,
+                                        parties, candidates, voters, dominant, rule, voted)
+    for attempt in range(1, repeats + 1):
+        again = np.flatnonzero(~filled)
+        if again.shape[0] == 0:
+            break
+        rxy, rparty, rfilled = _hold_districts(
+            population, year, owners[council[again]], first[again], end[again],
+            derive_keys(dkeys[again], REPEAT_KEY, attempt), parties, candidates, voters,
+            dominant, rule, voted)
+        xy[again], party[again], filled[again] = rxy, rparty, rfilled
     return council, xy, party, filled
 
 
@@ -330,7 +360,7 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
             continue
         council, xy, party, filled = _district_layer(
             population, year, units[group], smd_seats[group], terr, counted, keys[group],
-            parties, candidates, voters, dominant, rule)
+            parties, candidates, voters, dominant, rule, rules.repeat_elections)
         for i, j in enumerate(group.tolist()):
             won = (council == i) & filled
             district_xy[j] = xy[won]

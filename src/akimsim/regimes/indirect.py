@@ -63,7 +63,8 @@ class Indirect(Regime):
         blocs = [joint_bloc(contests.councils[j]) for j in held.tolist()]
         votes = council_votes(blocs, np.column_stack([pool.x[rows], pool.y[rows]]),
                               pool.party[rows], start, contests.keys.appointers[held],
-                              contests.keys.lots[held], ctx.behaviour.maslikhats.second_round)
+                              contests.keys.lots[held], ctx.behaviour.maslikhats.second_round,
+                              contests.appointer_party[held])
         c = contests.n
         status = [Status.no_candidates] * c
         winner = np.full(c, -1, dtype=np.int64)
