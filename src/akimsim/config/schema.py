@@ -161,8 +161,8 @@ class AkimBehaviour:
     performance_noise: float = at_least(0.8, 0)
     # a year's chance that an akim elected by a council leaves before the term ends
     # (promotion, resignation, removal), so the council elects a successor for a full
-    # term; assumption (the 2017 round filled 1,416 posts against 2,454 in 2013)
-    departure_rate: float = share(0.12, "a probability")
+    # term; calibrated (issue 13) to the 2017 round's 1,416 posts against 2,454 in 2013
+    departure_rate: float = share(0.201, "a probability")
 
 
 @dataclass
@@ -180,18 +180,21 @@ class AppointerBehaviour:
     min_candidates: int = whole(2, 1)  # law (2022): at least two candidates go to the maslikhat
     # indirect elections: the mean number of nominees the akim above puts to the council
     # (at least one, at least two from ``two_nominees_from``; the rest Poisson); 0 puts
-    # exactly max(2, min_candidates), the rule before issue 13; assumption
-    nominees_mean: float = between(2.79, 0, 20, what="a mean count")
+    # exactly max(2, min_candidates), the rule before issue 13; calibrated (issue 13) to
+    # 2.79 candidates per post in 2017
+    nominees_mean: float = between(2.795, 0, 20, what="a mean count")
     two_nominees_from: int = whole(2016, 1900, 2200, "a year")  # law (2016 amendments)
     # consent votes from this year on are a choice between the appointer's first two
     # candidates in an open vote of the deputies of all of the region's maslikhats (law,
     # 2022); before it, and always when null, the proposals are put to a yes/no vote one
-    # after another (the rule before issue 13)
+    # after another, before 2022 by the region's own maslikhat (assumption: the rule
+    # reported for the 1995 Constitution; with null, by all of them, as before issue 13)
     consent_choice_from: int | None = whole(2022, 1900, 2200, "a year",
                                             "null: yes/no votes in every year")
     # in an open consent vote, a deputy's utility bonus for the appointer's first
-    # candidate (pressure of a vote cast in public); assumption
-    open_vote_pressure: float = real(0.5)
+    # candidate (pressure of a vote cast in public); the mechanism an assumption, the
+    # value calibrated (issue 13) to the consent-vote shares since 2022
+    open_vote_pressure: float = real(0.01)
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
 
 
@@ -257,8 +260,9 @@ class MaslikhatBehaviour:
     party_discipline: float = real(1.5)  # assumption
     noise: float = at_least(0.5, 0)  # assumption
     # secret ballot of an indirect election: the bonus a deputy of the nominating akim's
-    # party gives the akim's first nominee (the nominator's line); assumption
-    follow_nominator: float = real(1.0)
+    # party gives the akim's first nominee (the nominator's line); assumption, 0 (none,
+    # the rule before issue 13): the 2013 incumbents' share does not identify it
+    follow_nominator: float = real(0.0)
     # open vote: consent if utility above this; calibrated (issue 12; -1.2 before)
     consent_threshold: float = real(-0.635)
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one
