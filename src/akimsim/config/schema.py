@@ -260,9 +260,10 @@ class MaslikhatBehaviour:
     party_discipline: float = real(1.5)  # assumption
     noise: float = at_least(0.5, 0)  # assumption
     # secret ballot of an indirect election: the bonus a deputy of the nominating akim's
-    # party gives the akim's first nominee (the nominator's line); assumption, 0 (none,
-    # the rule before issue 13): the 2013 incumbents' share does not identify it
-    follow_nominator: float = real(0.0)
+    # party gives the akim's first nominee (the nominator's line); the mechanism an
+    # assumption, the value calibrated (issue 13) to the 2013 incumbents kept, at the top
+    # of its range: the target is not reached (0 before issue 13)
+    follow_nominator: float = real(3.98)
     # open vote: consent if utility above this; calibrated (issue 12; -1.2 before)
     consent_threshold: float = real(-0.635)
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one
