@@ -42,7 +42,7 @@ def test_toy_run_writes_tables_figure_and_manifest(tmp_path):
     summary = pd.read_parquet(out / "summary.parquet")
     assert set(summary.tier) == {"region", "district", "rural"}
     assert "rural" in proc.stdout
-    assert "wrote 5 files" in proc.stdout
+    assert "wrote 6 files" in proc.stdout
 
 
 def test_regime_override_reaches_the_run(tmp_path):

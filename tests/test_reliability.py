@@ -215,7 +215,8 @@ def test_a_folder_with_results_is_refused_before_any_work(tmp_path, monkeypatch)
     built = []
     monkeypatch.setattr(AkimModel, "__init__", lambda *a, **k: built.append(1))
     with pytest.raises(OutputError, match=r"already holds complete results: contests.parquet, "
-                                          r"manifest.json.*output.overwrite=true"):
+                                          r"councils.parquet, manifest.json.*"
+                                          r"output.overwrite=true"):
         run_and_write(small(2), tmp_path)
     assert built == []  # refused before the model was built
     assert files(tmp_path) == before

@@ -226,7 +226,8 @@ class MaslikhatBehaviour:
 
     term_years: int = whole(5, 1, 20, "years")  # law: maslikhat term 5 years
     # where the deputies come from: ``elected`` by voters in ``election_years`` under
-    # ``systems``, or ``drawn`` from the voters with staggered terms (before issue 13)
+    # ``systems`` (law: maslikhats are elected), or ``drawn`` from the voters with
+    # staggered terms (an assumption, the rule before issue 13)
     composition: CouncilComposition = CouncilComposition.elected
     # figure: the maslikhat elections held (2023 an early one); after the last, one every
     # ``term_years``, and before the first, one every ``term_years`` back
@@ -240,13 +241,14 @@ class MaslikhatBehaviour:
     repeat_elections: int = whole(1, 0, 10, "repeat elections")
     # share of the voters who turn out whose council ballots are cast and counted (a
     # systematic sample of the voter rows; the rest count in turnout only): 1 counts
-    # every ballot. An approximation for speed, like territory.scale (docs/model.md)
+    # every ballot. An assumption for speed, like territory.scale (docs/model.md, 7.4)
     ballot_share: float = between(0.25, 0, 1, lo_open=True, what="a share")
     # seats of a unit of the tier's median electorate: assumption within the legal caps of
     # 50 (region), 30 (city) and 25 (district); a unit with ``voters`` seats
     # round(size * (voters / median) ** size_elasticity), within [min_size, cap]. Set so
-    # the shipped territory's 222 councils seat 3,414 deputies (figure: 3,415 deputies in
-    # 223 maslikhats, 2023); before issue 13, 33, 21 and 12 seats everywhere (elasticity 0)
+    # the shipped territory's 222 councils seat 3,414 deputies (DOMAIN.md reports 3,415
+    # deputies in 223 maslikhats, 2023); before issue 13, 33, 21 and 12 seats everywhere
+    # (elasticity 0)
     size_region: int = whole(34, 1, 50, "seats", "the legal cap")
     size_city: int = whole(21, 1, 30, "seats", "the legal cap")
     size_district: int = whole(11, 1, 25, "seats", "the legal cap")
