@@ -12,8 +12,10 @@ Phases of a year (:meth:`AkimModel.step`):
 
 1. ``apply_reforms``: the reform schedule switches units' regimes;
 2. ``govern``: every akim produces a performance signal and shows loyalty;
-3. ``dismiss``: appointers may dismiss appointed akims they rate poorly;
-4. ``elect_maslikhats``: councils whose term ends are renewed;
+3. ``dismiss``: appointers may dismiss appointed akims they rate poorly, and akims
+   elected by a council may leave mid-term;
+4. ``elect_maslikhats``: in a council election year the voters elect every council
+   (drawn councils are renewed when their term ends);
 5. ``select_akims``: posts whose term ended are filled, tier by tier (regions
    first, so lower appointers are the new ones), regime by regime;
 6. ``record``: the year's office holders are recorded.
@@ -391,7 +393,8 @@ class AkimModel(mesa.Model):
         o.remember(self.year_performance, self.year_loyalty)
 
     def dismiss(self, year: int) -> None:
-        """Appointers may dismiss the akims they appointed (and acting ones) mid-term."""
+        """Appointers may dismiss the akims they appointed (and acting ones) mid-term;
+        then akims elected by a council may leave (:meth:`_depart`)."""
         ap = self.cfg.behaviour.appointers
         if ap.dismissal_rate <= 0:
             self._depart(year)
