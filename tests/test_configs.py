@@ -76,3 +76,21 @@ def test_bad_overrides_fail_at_composition_naming_the_field(override, needle):
         compose_run([override])
     text = str(info.value) + str(getattr(info.value, "__cause__", ""))
     assert needle in text
+
+
+def test_the_default_holds_the_2013_wave_and_stylised_institutions_the_previous_rules():
+    from akimsim.config import CouncilComposition
+
+    run = to_run_config(compose_run())
+    assert run.regimes.schedule[0].immediate  # every rural post filled by the councils in 2013
+    assert run.behaviour.maslikhats.composition == CouncilComposition.elected
+    old = to_run_config(compose_run(["scenario=stylised_institutions"]))
+    m, ap = old.behaviour.maslikhats, old.behaviour.appointers
+    assert not old.regimes.schedule[0].immediate
+    assert [s.year for s in old.regimes.schedule] == [2013, 2021, 2023, 2025]
+    assert m.composition == CouncilComposition.drawn
+    assert (m.size_region, m.size_city, m.size_district, m.size_elasticity) == (33, 21, 12, 0.0)
+    assert m.follow_nominator == 0.0
+    assert ap.nominees_mean == 0.0
+    assert ap.consent_choice_from is None
+    assert old.behaviour.akims.departure_rate == 0.0
