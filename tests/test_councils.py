@@ -521,3 +521,27 @@ def test_deputies_follow_the_nominators_line_by_hand():
     line = council_vote(bloc, xy, party, np.uint64(1), np.uint64(2), True, line_party=0)
     assert line.votes.tolist() == [2, 3]
     assert line.winner == 1
+
+
+def test_a_reused_rankings_buffer_gives_the_same_ballots():
+    from akimsim.agents.behaviour.choice import choice_weights
+    from akimsim.elections.ballots import rank_ballots, turn_out
+    from akimsim.kernels import CandidateArrays
+
+    _terr, pop = _seven_voters([-3, -2, -1, 0, 1, 2, 3])
+    batch = ContestBatch(starts=np.array([0, 3]), stops=np.array([3, 7]),
+                         cand_start=np.array([0, 2, 4]), keys=np.array([5, 6], np.uint64),
+                         lot_keys=np.array([7, 8], np.uint64))
+    cands = CandidateArrays(np.array([[-2.0, 0], [0, 0], [1, 0], [2.5, 0]]), np.zeros(4),
+                            np.full(4, -1, np.int16))
+    voted = turn_out(pop, batch, np.zeros(2))
+    weights = choice_weights(replace(VoterBehaviour(), noise_scale=0.5), 1.0)
+    fresh = rank_ballots(pop, batch, cands, voted, weights, depth=1)
+    buffer = np.full((pop.n, 1), 99, dtype=np.int8)  # stale values from an earlier ballot
+    reused = rank_ballots(pop, batch, cands, voted, weights, depth=1, out=buffer)
+    assert reused.ranking is buffer
+    assert np.array_equal(fresh.ranking, reused.ranking)  # the batch covers every row
+    assert fresh.first_preferences.votes.tolist() == reused.first_preferences.votes.tolist()
+    with pytest.raises(ValueError, match="out must be"):
+        rank_ballots(pop, batch, cands, voted, weights, depth=1,
+                     out=np.zeros((pop.n, 2), dtype=np.int8))

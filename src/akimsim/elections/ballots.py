@@ -51,9 +51,13 @@ def turn_out(population: Population, batch: ContestBatch, logit_shift: np.ndarra
 
 def rank_ballots(population: Population, batch: ContestBatch, candidates: CandidateArrays,
                  voted: np.ndarray, weights: ChoiceWeights, *, depth: int,
-                 approval: bool = False) -> BallotBox:
+                 approval: bool = False, out: np.ndarray | None = None) -> BallotBox:
     """The ballots of a batch whose turnout is decided (``voted`` uint8[N], e.g. by
-    :func:`turn_out` for a day with several ballots); see :func:`cast_ballots`."""
+    :func:`turn_out` for a day with several ballots); see :func:`cast_ballots`.
+
+    ``out`` (int8[N, depth]) is a buffer for the rankings, reused across the ballots of
+    a day: the kernel writes every row of the batch, and rows outside it keep what the
+    buffer held (without ``out`` they are -1)."""
     check_batch(batch, population.n)
     k = int(batch.cand_start[-1])
     if candidates.xy.shape != (k, 2) or candidates.valence.shape != (k,) \
@@ -65,7 +69,9 @@ def rank_ballots(population: Population, batch: ContestBatch, candidates: Candid
         raise ValueError("voted must have one entry per voter")
     n = population.n
     voters = VoterArrays(population.xy, population.party, population.strength)
-    ranking = np.full((n, depth), -1, dtype=np.int8)
+    if out is not None and (out.shape != (n, depth) or out.dtype != np.int8):
+        raise ValueError(f"out must be int8[{n}, {depth}]")
+    ranking = np.full((n, depth), -1, dtype=np.int8) if out is None else out
     approvals = None
     with balanced():
         rank_kernel(batch, candidates, voters, voted, weights, ranking)

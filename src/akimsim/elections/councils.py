@@ -233,7 +233,8 @@ def _count_lists(ranking: np.ndarray, voted: np.ndarray, start: int, stop: int, 
 def _hold_districts(population: Population, year: int, owners: np.ndarray,
                     first: np.ndarray, end: np.ndarray, keys: np.ndarray,
                     parties: Sequence[PartyConfig], candidates: CandidateBehaviour,
-                    voters: VoterBehaviour, dominant: int, rule: RuleConfig, voted: np.ndarray
+                    voters: VoterBehaviour, dominant: int, rule: RuleConfig, voted: np.ndarray,
+                    scratch: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One ballot in each single-member district ``first[i]:end[i]`` of council unit
     ``owners[i]`` with key ``keys[i]``: the winners' positions float64[S, 2], parties
@@ -258,7 +259,7 @@ def _hold_districts(population: Population, year: int, owners: np.ndarray,
                                   pool.incumbent[rows], pool.record[rows], voters, dominant),
         party=pool.party[rows].astype(np.int16))
     box = rank_ballots(population, batch, cands, voted,
-                       choice_weights(voters, rule.approval_margin), depth=1)
+                       choice_weights(voters, rule.approval_margin), depth=1, out=scratch)
     decided = get_rule(RuleName.plurality).decisions(box, rule)
     won = (decided.winner >= 0) & np.array([st == Status.elected for st in decided.status],
                                            dtype=bool)
@@ -273,7 +274,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
                     seats: np.ndarray, territory: Territory, voted: np.ndarray,
                     keys: np.ndarray, parties: Sequence[PartyConfig],
                     candidates: CandidateBehaviour, voters: VoterBehaviour, dominant: int,
-                    rule: RuleConfig, repeats: int
+                    rule: RuleConfig, repeats: int, scratch: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The single-member districts of councils ``owners`` (units, ``seats`` districts
     each), decided by plurality with "against all". Candidates come forward as in a
@@ -291,7 +292,8 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
     index = np.arange(s, dtype=np.int64) - np.repeat(np.cumsum(seats) - seats, seats)
     dkeys = derive_keys(keys[council], DISTRICT_KEY, index)
     xy, party, filled = _hold_districts(population, year, owners[council], first, end, dkeys,
-                                        parties, candidates, voters, dominant, rule, voted)
+                                        parties, candidates, voters, dominant, rule, voted,
+                                        scratch)
     for attempt in range(1, repeats + 1):
         again = np.flatnonzero(~filled)
         if again.shape[0] == 0:
@@ -299,7 +301,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
         rxy, rparty, rfilled = _hold_districts(
             population, year, owners[council[again]], first[again], end[again],
             derive_keys(dkeys[again], REPEAT_KEY, attempt), parties, candidates, voters,
-            dominant, rule, voted)
+            dominant, rule, voted, scratch)
         xy[again], party[again], filled[again] = rxy, rparty, rfilled
     return council, xy, party, filled
 
@@ -352,6 +354,8 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
     if (list_seats > 0).any():
         ranking = _list_layer(population, root_units, terr.start, terr.stop, counted,
                               keys[roots], parties, voters, dominant, rule)
+    # one rankings buffer for every district ballot of the day (each writes its own rows)
+    scratch = np.empty((population.n, 1), dtype=np.int8)
     district_xy: dict[int, np.ndarray] = {}
     district_party: dict[int, np.ndarray] = {}
     for level in (is_region, ~is_region):  # region councils' districts, then the others'
@@ -360,7 +364,7 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
             continue
         council, xy, party, filled = _district_layer(
             population, year, units[group], smd_seats[group], terr, counted, keys[group],
-            parties, candidates, voters, dominant, rule, rules.repeat_elections)
+            parties, candidates, voters, dominant, rule, rules.repeat_elections, scratch)
         for i, j in enumerate(group.tolist()):
             won = (council == i) & filled
             district_xy[j] = xy[won]
