@@ -207,13 +207,20 @@ class AkimModel(mesa.Model):
         end = self._next_council_election(year)
         for u, seats, (xy, party, how) in zip(units.tolist(), result.rows["seats"],
                                               result.deputies, strict=True):
-            council = self.maslikhats.get(u)
-            if council is None:
-                self.maslikhats[u] = Maslikhat(self, u, party.shape[0], b.maslikhats, xy,
-                                               party, end, how, seats)
-            else:
-                council.renew(xy, party, end, b.maslikhats, how, seats)
+            self._install_council(u, xy, party, end, how, seats)
         self.run_record.add_councils(result.rows)
+
+    def _install_council(self, unit: int, xy: np.ndarray, party: np.ndarray, term_end: int,
+                         seat_kind: np.ndarray | None = None, seats: int | None = None
+                         ) -> None:
+        """Seat a new council in ``unit``: its Maslikhat agent is made once and renewed."""
+        rules = self.cfg.behaviour.maslikhats
+        council = self.maslikhats.get(unit)
+        if council is None:
+            self.maslikhats[unit] = Maslikhat(self, unit, party.shape[0], rules, xy, party,
+                                              term_end, seat_kind, seats)
+        else:
+            council.renew(xy, party, term_end, rules, seat_kind, seats)
 
     def _build_offices(self, term_end: np.ndarray) -> None:
         """Every unit's office (arrays, with one Akim agent per unit as a view) and the
@@ -296,12 +303,7 @@ class AkimModel(mesa.Model):
             self.cfg.behaviour.voters.party_pull)
         for u, end, (xy, party) in zip(units.tolist(), np.asarray(term_end).tolist(), drawn,
                                        strict=True):
-            council = self.maslikhats.get(u)
-            if council is None:
-                self.maslikhats[u] = Maslikhat(self, u, party.shape[0], rules, xy, party,
-                                               int(end))
-            else:
-                council.renew(xy, party, int(end), rules)
+            self._install_council(u, xy, party, int(end))
         self.run_record.add_councils(drawn_rows(year, units, sizes, terr,
                                                 [party for _, party in drawn], len(self.parties)))
 
@@ -395,10 +397,14 @@ class AkimModel(mesa.Model):
     def dismiss(self, year: int) -> None:
         """Appointers may dismiss the akims they appointed (and acting ones) mid-term;
         then akims elected by a council may leave (:meth:`_depart`)."""
+        if self.cfg.behaviour.appointers.dismissal_rate > 0:
+            self._dismiss_appointed(year)
+        self._depart(year)
+
+    def _dismiss_appointed(self, year: int) -> None:
+        """Appointers rate the akims they appointed (and acting ones) and dismiss the
+        poorly rated with ``dismissal_rate`` (``governance`` stream, sub-key 1)."""
         ap = self.cfg.behaviour.appointers
-        if ap.dismissal_rate <= 0:
-            self._depart(year)
-            return
         rng = self.streams.generator(Purpose.governance, year, 1)
         n = self.territory.n_units
         noise = rng.standard_normal(n)
@@ -413,7 +419,6 @@ class AkimModel(mesa.Model):
         o.term_end[out] = year
         for u in out.tolist():
             self.pending_kind[u] = ContestKind.dismissal
-        self._depart(year)
 
     def _depart(self, year: int) -> None:
         """Akims elected by a council leave mid-term with ``akims.departure_rate`` a year

@@ -50,7 +50,6 @@ REPEAT_KEY = 6
 _LOCAL_KINDS = ("regional_city", "city")
 
 
-
 def seat_counts(rules: MaslikhatBehaviour, territory: Territory, units: np.ndarray
                 ) -> np.ndarray:
     """Seats of each unit's maslikhat (int64): the tier's size for a unit of the tier's
@@ -171,18 +170,28 @@ COUNCIL_COLUMNS = ("year", "unit", "system", "seats", "list_seats", "district_se
                    "non_party_seats")
 
 
+def _add_row(rows: dict[str, list[Any]], year: int, unit: int, system: str, seats: int,
+             list_seats: int, district_seats: int, party: np.ndarray, electorate: int,
+             ballots: int, list_against_all: int, list_votes: list[int], n_parties: int
+             ) -> None:
+    """Append one council's row (:data:`COUNCIL_COLUMNS`); deputies by party from
+    ``party`` (int64[D], -1 non-party)."""
+    by_party = np.bincount(party[party >= 0], minlength=n_parties)[:n_parties]
+    values = (year, unit, system, seats, list_seats, district_seats, int(party.shape[0]),
+              electorate, ballots, list_against_all, list_votes, by_party.tolist(),
+              int((party < 0).sum()))
+    for name, value in zip(COUNCIL_COLUMNS, values, strict=True):
+        rows[name].append(value)
+
+
 def drawn_rows(year: int, units: np.ndarray, seats: np.ndarray, territory: Territory,
                parties: Sequence[np.ndarray], n_parties: int) -> dict[str, list[Any]]:
     """Council rows of councils drawn from their voters (no votes: system ``drawn``)."""
     rows: dict[str, list[Any]] = {name: [] for name in COUNCIL_COLUMNS}
     for u, size, party in zip(np.asarray(units).tolist(), np.asarray(seats).tolist(), parties,
                               strict=True):
-        values = (year, u, "drawn", size, 0, 0, int(party.shape[0]),
-                  int(territory.voters[u]), 0, 0, [0] * n_parties,
-                  np.bincount(party[party >= 0], minlength=n_parties)[:n_parties].tolist(),
-                  int((party < 0).sum()))
-        for name, value in zip(COUNCIL_COLUMNS, values, strict=True):
-            rows[name].append(value)
+        _add_row(rows, year, u, "drawn", size, 0, 0, party, int(territory.voters[u]), 0, 0,
+                 [0] * n_parties, n_parties)
     return rows
 
 
@@ -192,7 +201,6 @@ class CouncilsElected:
     (positions float64[D, 2], parties int64[D] with -1 non-party, and how each won its
     seat: 0 list, 1 district) and one row of figures per council (:attr:`rows`)."""
 
-    units: np.ndarray
     deputies: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
     rows: dict[str, Any]
 
@@ -387,8 +395,8 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
     # list deputies: party members around their party's platform, all councils at once
     per_council = won_list.sum(axis=1)
     owner = np.repeat(np.arange(units.shape[0]), per_council)
-    lparty_all = np.concatenate([np.repeat(np.arange(p, dtype=np.int64), row)
-                                 for row in won_list]) if units.shape[0] else np.zeros(0, np.int64)
+    lparty_all = np.repeat(np.tile(np.arange(p, dtype=np.int64), units.shape[0]),
+                           won_list.ravel())
     seat = np.arange(owner.shape[0], dtype=np.int64) - np.repeat(
         np.cumsum(per_council) - per_council, per_council)
     z1, z2 = normals(derive_keys(keys[owner], LIST_SEAT_KEY), seat, LIST_DEPUTY)
@@ -405,11 +413,8 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
         how = np.concatenate([np.zeros(lparty.shape[0], np.int8),
                               np.ones(dparty.shape[0], np.int8)])
         deputies.append((xy.astype(np.float64), party, how))
-        by_party = np.bincount(party[party >= 0], minlength=p)[:p]
         a, b = bounds[j]
-        values = (year, u, systems[j].value, int(seats[j]), int(list_seats[j]),
-                  int(smd_seats[j]), int(party.shape[0]), b - a, ballots[j], int(against[j]),
-                  list_votes[j].tolist(), by_party.tolist(), int((party < 0).sum()))
-        for name, value in zip(COUNCIL_COLUMNS, values, strict=True):
-            rows[name].append(value)
-    return CouncilsElected(units, deputies, rows)
+        _add_row(rows, year, u, systems[j].value, int(seats[j]), int(list_seats[j]),
+                 int(smd_seats[j]), party, b - a, ballots[j], int(against[j]),
+                 list_votes[j].tolist(), p)
+    return CouncilsElected(deputies, rows)

@@ -258,11 +258,10 @@ def columns(contests: Contests, rows: np.ndarray, cand_start: np.ndarray, *,
             first_preferences: np.ndarray | None = None,
             ties: dict[int, tuple[TieBreak, ...]] | None = None,
             has_votes: np.ndarray | None = None,
-            has_first_preferences: np.ndarray | None = None,
-            nominated: np.ndarray | None = None) -> ContestColumns:
+            has_first_preferences: np.ndarray | None = None) -> ContestColumns:
     """The outcome columns of a batch whose contest ``j`` lists the pool rows
     ``rows[cand_start[j]:cand_start[j + 1]]``; per-contest figures default to 0 (and no
-    votes, first round or first preferences); ``nominated`` defaults to the pool's."""
+    votes, first round or first preferences)."""
     pool, c = contests.pool, contests.n
     m = int(rows.shape[0])
     zeros = np.zeros(c, dtype=np.int64)
@@ -270,8 +269,7 @@ def columns(contests: Contests, rows: np.ndarray, cand_start: np.ndarray, *,
     return ContestColumns(
         year=contests.year, tier=contests.tier, regime=contests.regime,
         unit=contests.units.astype(np.int64), kind=tuple(contests.kinds), rule=tuple(rule),
-        status=tuple(status),
-        nominated=(pool.nominated if nominated is None else nominated).astype(np.int64),
+        status=tuple(status), nominated=pool.nominated.astype(np.int64),
         electorate=zeros if electorate is None else electorate.astype(np.int64),
         ballots=zeros if ballots is None else ballots.astype(np.int64),
         against_all=zeros if against_all is None else against_all.astype(np.int64),

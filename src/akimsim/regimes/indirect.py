@@ -96,7 +96,6 @@ class Indirect(Regime):
         has_votes = np.zeros(c, dtype=bool)
         has_votes[held] = True
         cols = columns(contests, rows, cand_start, rule=[SelectionMethod.council_majority] * c,
-                       nominated=taken if ctx.behaviour.appointers.nominees_mean > 0 else None,
                        status=status, winner=winner, votes=final, has_votes=has_votes,
                        electorate=size, ballots=size, rounds=rounds, first_round=first_votes,
                        has_first_round=has_first, ties=ties)
