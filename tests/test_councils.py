@@ -523,6 +523,22 @@ def test_deputies_follow_the_nominators_line_by_hand():
     assert line.winner == 1
 
 
+def test_list_votes_counted_by_hand():
+    # counted voters at rows 1, 2, 4, 7, 8, 9 with list ballots 0, 1, -1 (against all),
+    # 0, 0, 2: the council of rows 0-5 has 3 ballots (one per party 0 and 1, one against
+    # all), the council of rows 5-10 has 3 (two for party 0, one for party 2), and the
+    # one of every row all six
+    from akimsim.elections.councils import _count_lists
+
+    rows = np.array([1, 2, 4, 7, 8, 9], dtype=np.int64)
+    choice = np.array([0, 1, -1, 0, 0, 2], dtype=np.int8)
+    votes, against, ballots = _count_lists(choice, rows, np.array([0, 5, 0]),
+                                           np.array([5, 10, 10]), 3)
+    assert votes.tolist() == [[1, 1, 0], [2, 0, 1], [3, 1, 1]]
+    assert against.tolist() == [1, 0, 1]
+    assert ballots.tolist() == [3, 3, 6]
+
+
 def test_a_reused_rankings_buffer_gives_the_same_ballots():
     from akimsim.agents.behaviour.choice import choice_weights
     from akimsim.elections.ballots import rank_ballots, turn_out

@@ -100,6 +100,62 @@ def test_first_preference_count_matches_twin(b, depth):
             <= b["stops"][j] - b["starts"][j]
 
 
+@given(batches(), st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_listed_ranking_matches_the_full_kernel_on_its_rows(b, depth, seed):
+    # the listed kernel ranks only the voters it is given (a sample of those who voted),
+    # with the same draws as rank_kernel; every other row keeps what the buffer held
+    from akimsim.elections.ballots import flagged_rows, rows_of
+
+    batch, cands, voters, weights = groups(b)
+    voted = naive.turnout(b["starts"], b["stops"], b["logit"], b["shift"], b["keys"], b["n"])
+    counted = voted & (np.random.default_rng(seed).random(b["n"]) < 0.4).astype(np.uint8)
+    full = np.full((b["n"], depth), -1, dtype=np.int8)
+    kernels.rank_kernel(batch, cands, voters, counted, weights, full)
+    rows = flagged_rows(batch, counted)
+    inside = np.zeros(b["n"], dtype=bool)
+    for s, e in zip(b["starts"], b["stops"], strict=True):
+        inside[s:e] = True
+    np.testing.assert_array_equal(rows, np.flatnonzero(counted.astype(bool) & inside))
+    listed = np.full((b["n"], depth), 77, dtype=np.int8)
+    kernels.rank_listed_kernel(batch, rows_of(batch, rows), cands, voters, weights, listed)
+    np.testing.assert_array_equal(listed[rows], full[rows])
+    others = np.ones(b["n"], dtype=bool)
+    others[rows] = False
+    assert (listed[others] == 77).all()
+
+
+@given(st.lists(st.integers(0, 40), max_size=6), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
+def test_flagged_rows_and_counts_match_numpy(sizes, density, seed):
+    stops = np.cumsum(np.array(sizes, dtype=np.int64))
+    starts = stops - np.array(sizes, dtype=np.int64)
+    n = int(stops[-1]) + 3 if sizes else 3  # three rows outside every contest
+    flags = (np.random.default_rng(seed).random(n) < density).astype(np.uint8)
+    batch = ContestBatch(starts, stops, np.zeros(len(sizes) + 1, np.int64),
+                         np.zeros(len(sizes), np.uint64), np.zeros(len(sizes), np.uint64))
+    counts = np.zeros(len(sizes), dtype=np.int64)
+    kernels.count_flags_kernel(batch, flags, counts)
+    assert counts.tolist() == [int(flags[s:e].sum()) for s, e in zip(starts, stops, strict=True)]
+    from akimsim.elections.ballots import flagged_rows
+
+    np.testing.assert_array_equal(flagged_rows(batch, flags),
+                                  np.flatnonzero(flags[: n - 3]))
+
+
+@given(st.lists(st.sampled_from([-1.5, 0.0, 0.25, 2.0, 7.0]) | st.floats(-5, 5), min_size=1,
+                max_size=60), st.data())
+def test_kth_smallest_selects_like_a_sort(values, data):
+    # few distinct values (many ties), sorted and reversed inputs included
+    from akimsim.kernels.population import kth_smallest
+
+    k = data.draw(st.integers(0, len(values) - 1))
+    for order in (values, sorted(values), sorted(values, reverse=True)):
+        a = np.array(order, dtype=np.float64)
+        assert kth_smallest(a, k) == np.sort(order)[k]
+        assert a[k] == np.sort(order)[k]
+        assert (a[:k] <= a[k]).all()
+        assert sorted(a.tolist()) == sorted(order)  # a permutation, nothing lost
+
+
 @given(batches(), st.sampled_from([1, 2, 3, 7, 1 << 40]))
 def test_unit_median_matches_twin(b, max_sample):
     out = np.zeros((len(b["starts"]), 2))

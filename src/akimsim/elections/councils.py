@@ -36,7 +36,7 @@ from akimsim.config import (
     VoterBehaviour,
 )
 from akimsim.config.schema import CandidateBehaviour
-from akimsim.elections.ballots import rank_ballots, turn_out
+from akimsim.elections.ballots import count_flagged, flagged_rows, rank_ballots, turn_out
 from akimsim.elections.registry import get_rule
 from akimsim.kernels import CandidateArrays, ContestBatch, balanced, sample_kernel
 from akimsim.kernels.rng import LIST_DEPUTY, derive_keys, normals
@@ -206,13 +206,13 @@ class CouncilsElected:
 
 
 def _list_layer(population: Population, areas: np.ndarray, start: np.ndarray,
-                stop: np.ndarray, voted: np.ndarray, keys: np.ndarray,
+                stop: np.ndarray, voted: np.ndarray, rows: np.ndarray, keys: np.ndarray,
                 parties: Sequence[PartyConfig], voters: VoterBehaviour, dominant: int,
                 rule: RuleConfig) -> np.ndarray:
-    """Every voter's party-list ballot, cast once for all the list ballots of the day
-    (the lists are the same on each; assumption): ``ranking`` int8[N] with the party
-    voted for, -1 against all or not voting. ``areas`` are disjoint electorates covering
-    the voters, with keys ``keys``."""
+    """Every counted voter's party-list ballot (``voted``, whose rows are ``rows``),
+    cast once for all the list ballots of the day (the lists are the same on each;
+    assumption): the party voted for at each of ``rows`` (int8), -1 against all.
+    ``areas`` are disjoint electorates covering the voters, with keys ``keys``."""
     p = len(parties)
     c = areas.shape[0]
     party = np.tile(np.arange(p, dtype=np.int64), c)
@@ -223,30 +223,36 @@ def _list_layer(population: Population, areas: np.ndarray, start: np.ndarray,
     batch = ContestBatch(starts=start[areas].astype(np.int64), stops=stop[areas].astype(np.int64),
                          cand_start=np.arange(0, (c + 1) * p, p, dtype=np.int64),
                          keys=derive_keys(keys, LIST_KEY), lot_keys=derive_keys(keys, LIST_KEY, 1))
+    ranking = np.empty((population.n, 1), dtype=np.int8)
     box = rank_ballots(population, batch, CandidateArrays(xy, valence, party.astype(np.int16)),
-                       voted, choice_weights(voters, rule.approval_margin), depth=1)
-    return box.ranking[:, 0]
+                       voted, choice_weights(voters, rule.approval_margin), depth=1,
+                       out=ranking, rows=rows)
+    return box.ranking[rows, 0]
 
 
-def _count_lists(ranking: np.ndarray, voted: np.ndarray, start: int, stop: int, p: int
-                 ) -> tuple[np.ndarray, int, int]:
-    """A council's list votes per party, its ballots against all and its ballots."""
-    r = ranking[start:stop]
-    v = voted[start:stop] == 1
-    votes = np.bincount(r[v & (r >= 0)].astype(np.int64), minlength=p)[:p]
-    ballots = int(v.sum())
-    return votes.astype(np.int64), ballots - int(votes.sum()), ballots
+def _count_lists(choice: np.ndarray, rows: np.ndarray, start: np.ndarray, stop: np.ndarray,
+                 p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The list votes per party (int64[J, P]), the ballots against all and the ballots
+    (int64[J]) of the councils whose electorates are rows ``start[j]:stop[j]``, from the
+    counted voters ``rows`` (ascending) and their list ballots ``choice``."""
+    ballots = np.searchsorted(rows, stop) - np.searchsorted(rows, start)
+    votes = np.zeros((start.shape[0], p), dtype=np.int64)
+    for q in range(p):  # per party, not per voter
+        mine = rows[choice == q]
+        votes[:, q] = np.searchsorted(mine, stop) - np.searchsorted(mine, start)
+    return votes, ballots - votes.sum(axis=1), ballots.astype(np.int64)
 
 
 def _hold_districts(population: Population, year: int, owners: np.ndarray,
                     first: np.ndarray, end: np.ndarray, keys: np.ndarray,
                     parties: Sequence[PartyConfig], candidates: CandidateBehaviour,
                     voters: VoterBehaviour, dominant: int, rule: RuleConfig, voted: np.ndarray,
-                    scratch: np.ndarray | None = None
+                    ballot_rows: np.ndarray, scratch: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One ballot in each single-member district ``first[i]:end[i]`` of council unit
     ``owners[i]`` with key ``keys[i]``: the winners' positions float64[S, 2], parties
-    int64[S] and whether each seat was filled (bool[S])."""
+    int64[S] and whether each seat was filled (bool[S]). ``voted`` flags the ballots
+    counted, ``ballot_rows`` lists them; ``scratch`` holds the rankings (int8[N, 1])."""
     s = owners.shape[0]
     xy = np.zeros((s, 2))
     party = np.full(s, -1, dtype=np.int64)
@@ -267,7 +273,8 @@ def _hold_districts(population: Population, year: int, owners: np.ndarray,
                                   pool.incumbent[rows], pool.record[rows], voters, dominant),
         party=pool.party[rows].astype(np.int16))
     box = rank_ballots(population, batch, cands, voted,
-                       choice_weights(voters, rule.approval_margin), depth=1, out=scratch)
+                       choice_weights(voters, rule.approval_margin), depth=1, out=scratch,
+                       rows=ballot_rows)
     decided = get_rule(RuleName.plurality).decisions(box, rule)
     won = (decided.winner >= 0) & np.array([st == Status.elected for st in decided.status],
                                            dtype=bool)
@@ -282,7 +289,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
                     seats: np.ndarray, territory: Territory, voted: np.ndarray,
                     keys: np.ndarray, parties: Sequence[PartyConfig],
                     candidates: CandidateBehaviour, voters: VoterBehaviour, dominant: int,
-                    rule: RuleConfig, repeats: int, scratch: np.ndarray | None = None
+                    rule: RuleConfig, repeats: int, rows: np.ndarray, scratch: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The single-member districts of councils ``owners`` (units, ``seats`` districts
     each), decided by plurality with "against all". Candidates come forward as in a
@@ -301,7 +308,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
     dkeys = derive_keys(keys[council], DISTRICT_KEY, index)
     xy, party, filled = _hold_districts(population, year, owners[council], first, end, dkeys,
                                         parties, candidates, voters, dominant, rule, voted,
-                                        scratch)
+                                        rows, scratch)
     for attempt in range(1, repeats + 1):
         again = np.flatnonzero(~filled)
         if again.shape[0] == 0:
@@ -309,7 +316,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
         rxy, rparty, rfilled = _hold_districts(
             population, year, owners[council[again]], first[again], end[again],
             derive_keys(dkeys[again], REPEAT_KEY, attempt), parties, candidates, voters,
-            dominant, rule, voted, scratch)
+            dominant, rule, voted, rows, scratch)
         xy[again], party[again], filled[again] = rxy, rparty, rfilled
     return council, xy, party, filled
 
@@ -346,6 +353,7 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
     inside = set(units.tolist())
     roots = np.array([j for j, u in enumerate(units.tolist())
                       if int(terr.parent[u]) not in inside], dtype=np.int64)
+    roots = roots[np.argsort(terr.start[units[roots]], kind="stable")]  # rows ascending
     root_units = units[roots]
     day = ContestBatch(starts=terr.start[root_units].astype(np.int64),
                        stops=terr.stop[root_units].astype(np.int64),
@@ -358,10 +366,12 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
         counted = np.zeros_like(voted)
         with balanced():
             sample_kernel(day, voted, float(rules.ballot_share), counted)
-    ranking = None
+    # the ballots counted: the only rows each layer reads
+    counted_rows = flagged_rows(day, counted)
+    choice = None
     if (list_seats > 0).any():
-        ranking = _list_layer(population, root_units, terr.start, terr.stop, counted,
-                              keys[roots], parties, voters, dominant, rule)
+        choice = _list_layer(population, root_units, terr.start, terr.stop, counted,
+                             counted_rows, keys[roots], parties, voters, dominant, rule)
     # one rankings buffer for every district ballot of the day (each writes its own rows)
     scratch = np.empty((population.n, 1), dtype=np.int8)
     district_xy: dict[int, np.ndarray] = {}
@@ -372,26 +382,29 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
             continue
         council, xy, party, filled = _district_layer(
             population, year, units[group], smd_seats[group], terr, counted, keys[group],
-            parties, candidates, voters, dominant, rule, rules.repeat_elections, scratch)
+            parties, candidates, voters, dominant, rule, rules.repeat_elections, counted_rows,
+            scratch)
         for i, j in enumerate(group.tolist()):
             won = (council == i) & filled
             district_xy[j] = xy[won]
             district_party[j] = party[won]
     platforms = np.array([[q.x, q.y] for q in parties], dtype=np.float64).reshape(-1, 2)
     bounds = np.column_stack([terr.start[units], terr.stop[units]]).tolist()
-    ballots = [int(voted[a:b].sum()) for a, b in bounds]
+    ballots = count_flagged(terr.start[units], terr.stop[units], voted).tolist()
     list_votes = np.zeros((units.shape[0], p), dtype=np.int64)
     against = np.zeros(units.shape[0], dtype=np.int64)
     won_list = np.zeros((units.shape[0], p), dtype=np.int64)
-    for j in np.flatnonzero(list_seats > 0).tolist():
-        if ranking is None:
-            break
-        a, b = bounds[j]
-        sampled, spoilt, cast = _count_lists(ranking, counted, a, b, p)
-        won_list[j] = largest_remainder(sampled, int(list_seats[j]), cast, current.threshold)
-        factor = ballots[j] / cast if cast else 0.0  # the sample scaled to the ballots cast
-        list_votes[j] = np.rint(sampled * factor).astype(np.int64)
-        against[j] = round(spoilt * factor)
+    listing = np.flatnonzero(list_seats > 0)
+    if choice is not None:
+        sampled_all, spoilt_all, cast_all = _count_lists(
+            choice, counted_rows, terr.start[units[listing]], terr.stop[units[listing]], p)
+        for i, j in enumerate(listing.tolist()):
+            sampled, spoilt, cast = sampled_all[i], int(spoilt_all[i]), int(cast_all[i])
+            won_list[j] = largest_remainder(sampled, int(list_seats[j]), cast,
+                                            current.threshold)
+            factor = ballots[j] / cast if cast else 0.0  # the sample scaled to the ballots
+            list_votes[j] = np.rint(sampled * factor).astype(np.int64)
+            against[j] = round(spoilt * factor)
     # list deputies: party members around their party's platform, all councils at once
     per_council = won_list.sum(axis=1)
     owner = np.repeat(np.arange(units.shape[0]), per_council)

@@ -9,7 +9,15 @@ the wrappers that validate input and allocate outputs live in :mod:`akimsim.worl
 """
 
 from akimsim.kernels._jit import balanced
-from akimsim.kernels.ballots import approval_kernel, rank_kernel, sample_kernel, turnout_kernel
+from akimsim.kernels.ballots import (
+    approval_kernel,
+    count_flags_kernel,
+    flagged_rows_kernel,
+    rank_kernel,
+    rank_listed_kernel,
+    sample_kernel,
+    turnout_kernel,
+)
 from akimsim.kernels.counts import (
     approval_tally_kernel,
     borda_kernel,
@@ -30,6 +38,7 @@ from akimsim.kernels.layout import (
     VoteCounts,
     VoterArrays,
     VoterBlocks,
+    VoterRows,
     VoterTraitParams,
     VoterTraits,
 )
@@ -48,18 +57,22 @@ __all__ = [
     "VoteCounts",
     "VoterArrays",
     "VoterBlocks",
+    "VoterRows",
     "VoterTraitParams",
     "VoterTraits",
     "approval_kernel",
     "approval_tally_kernel",
     "balanced",
     "borda_kernel",
+    "count_flags_kernel",
     "first_preference_kernel",
+    "flagged_rows_kernel",
     "irv_kernel",
     "lot_priority",
     "pairwise_kernel",
     "party_count_kernel",
     "rank_kernel",
+    "rank_listed_kernel",
     "sample_kernel",
     "turnout_kernel",
     "two_round_kernel",

@@ -138,6 +138,20 @@ def contest_options(batch, c, against_u, has_against):  # type: ignore[no-untype
     return batch.keys[c], k0, n_k, util, weight, alive
 
 
+@helper
+def rank_voter(cands, k0, n_k, voters, i, weights, key, util, weight, alive, out):  # type: ignore[no-untyped-def]
+    """Write voter ``i``'s ranking into ``out[i]`` (see :func:`rank_kernel`); the row
+    must hold -1 beforehand."""
+    voter_options(cands, k0, n_k, voters, i, weights, util, alive)
+    logit_weights(util, alive, n_k + 1, weights.noise, weight)
+    for r in range(min(out.shape[1], n_k)):
+        j = pick_option(util, weight, alive, n_k + 1, uniform01(key, i, RANK_PICK + np.uint64(r)))
+        if j <= 0:
+            break
+        out[i, r] = np.int8(j - 1)
+        alive[j] = False
+
+
 @kernel
 def rank_kernel(batch, cands, voters, voted, weights, out):  # type: ignore[no-untyped-def]
     """Sincere ranking of the candidates each voter prefers to "against all".
@@ -165,15 +179,62 @@ def rank_kernel(batch, cands, voters, voted, weights, out):  # type: ignore[no-u
                 out[i, r] = -1
             if voted[i] == 0:
                 continue
-            voter_options(cands, k0, n_k, voters, i, weights, util, alive)
-            logit_weights(util, alive, n_k + 1, weights.noise, weight)
-            for r in range(min(depth, n_k)):
-                j = pick_option(util, weight, alive, n_k + 1,
-                                uniform01(key, i, RANK_PICK + np.uint64(r)))
-                if j <= 0:
-                    break
-                out[i, r] = np.int8(j - 1)
-                alive[j] = False
+            rank_voter(cands, k0, n_k, voters, i, weights, key, util, weight, alive, out)
+
+
+@kernel
+def rank_listed_kernel(batch, listed, cands, voters, weights, out):  # type: ignore[no-untyped-def]
+    """:func:`rank_kernel` for the listed voters only (all of whom vote): contest ``c``
+    ranks voters ``listed.rows[listed.lo[c]:listed.hi[c]]``, with the same draws, and
+    writes only their rows of ``out`` (int8[N, R]). A
+    council election day counts a sample of the ballots (:func:`sample_kernel`), so
+    most rows are skipped without being read.
+
+    batch: ContestBatch; listed: VoterRows; other arguments as in :func:`rank_kernel`.
+    """
+    against_u = weights.against_all
+    has_against = np.isfinite(against_u)
+    depth = out.shape[1]
+    rows = listed.rows
+    lo = listed.lo
+    hi = listed.hi
+    for c in prange(batch.starts.shape[0]):
+        key, k0, n_k, util, weight, alive = contest_options(batch, c, against_u, has_against)
+        for t in range(lo[c], hi[c]):
+            i = rows[t]
+            for r in range(depth):
+                out[i, r] = -1
+            rank_voter(cands, k0, n_k, voters, i, weights, key, util, weight, alive, out)
+
+
+@kernel
+def count_flags_kernel(batch, flags, out):  # type: ignore[no-untyped-def]
+    """How many of each contest's rows are flagged. batch: ContestBatch; flags:
+    uint8[N] (0 or 1); out: int64[C]."""
+    for c in prange(batch.starts.shape[0]):
+        total = 0
+        for i in range(batch.starts[c], batch.stops[c]):
+            total += flags[i]
+        out[c] = total
+
+
+@kernel
+def flagged_rows_kernel(batch, flags, first, count, out):  # type: ignore[no-untyped-def]
+    """The flagged rows of each contest, ascending, in ``out[first[c]:first[c] +
+    count[c]]``. batch: ContestBatch; flags: uint8[N] (0 or 1); first, count: int64[C]
+    (the counts of :func:`count_flags_kernel` and their offsets); out: int64[M].
+
+    Branch-free: every row is written at the next free place, which the next row
+    overwrites unless the row was flagged; the loop ends at the contest's last flag.
+    """
+    for c in prange(batch.starts.shape[0]):
+        t = first[c]
+        end = first[c] + count[c]
+        i = batch.starts[c]
+        while t < end:
+            out[t] = i
+            t += flags[i]
+            i += 1
 
 
 @kernel

@@ -59,6 +59,16 @@ def slots_of(batch, c):  # type: ignore[no-untyped-def]
     return k0, batch.cand_start[c + 1] - k0
 
 
+class VoterRows(NamedTuple):
+    """Some voters of each contest of a batch: ``rows`` int64[M] voter rows, and
+    ``lo``, ``hi`` int64[C], so that contest ``c``'s are ``rows[lo[c]:hi[c]]``
+    (ascending, within its slice)."""
+
+    rows: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
 class CandidateArrays(NamedTuple):
     """The candidates of a batch: ``xy`` float64[K, 2] platforms, ``valence`` float64[K]
     non-spatial appeal (already weighted), ``party`` int16[K] (-1 none)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from akimsim.kernels._jit import kernel
+from akimsim.kernels._jit import helper, kernel
 from akimsim.kernels.rng import VOTER_PARTY, VOTER_POSITION, VOTER_TRAITS, normal01, uniform01
 
 
@@ -35,7 +35,6 @@ def voters_kernel(blocks, units, parties, params, key, out):  # type: ignore[no-
         for i in range(blocks.start[blk], blocks.stop[blk]):
             zx = normal01(key, i, VOTER_POSITION)
             zy = normal01(key, i, VOTER_POSITION + np.uint64(1))
-            zs = normal01(key, i, VOTER_TRAITS)
             zt = normal01(key, i, VOTER_TRAITS + np.uint64(1))
             x = units.mean[u, 0] + params.voter_sd * zx
             y = units.mean[u, 1] + params.voter_sd * zy
@@ -46,7 +45,8 @@ def voters_kernel(blocks, units, parties, params, key, out):  # type: ignore[no-
                     party = p
                     break
             strength = 0.0
-            if party >= 0:
+            if party >= 0:  # only attached voters draw a strength (keyed draws: no shift)
+                zs = normal01(key, i, VOTER_TRAITS)
                 x = (1.0 - params.party_pull) * x + params.party_pull * parties.xy[party, 0]
                 y = (1.0 - params.party_pull) * y + params.party_pull * parties.xy[party, 1]
                 strength = 1.0 / (1.0 + np.exp(-(params.strength_mean + params.strength_sd * zs)))
@@ -56,6 +56,43 @@ def voters_kernel(blocks, units, parties, params, key, out):  # type: ignore[no-
             out_strength[i] = np.float32(strength)
             out_turnout[i] = np.float32(params.turnout_mean + params.turnout_sd * zt
                                         + units.turnout_shift[u])
+
+
+@helper
+def kth_smallest(a, k):  # type: ignore[no-untyped-def]
+    """The ``k``-th smallest value of float64 ``a`` (0-based; no NaN), found in place by
+    quickselect (Hoare partitions around the median of three): afterwards every value of
+    ``a[:k]`` is at most ``a[k]``, which holds the answer."""
+    lo = 0
+    hi = a.shape[0] - 1
+    while hi > lo:
+        mid = (lo + hi) // 2
+        if a[mid] < a[lo]:
+            a[mid], a[lo] = a[lo], a[mid]
+        if a[hi] < a[lo]:
+            a[hi], a[lo] = a[lo], a[hi]
+        if a[hi] < a[mid]:
+            a[hi], a[mid] = a[mid], a[hi]
+        pivot = a[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while pivot < a[j]:
+                j -= 1
+            if i <= j:
+                a[i], a[j] = a[j], a[i]
+                i += 1
+                j -= 1
+        # now a[lo..j] <= pivot <= a[i..hi], and a[j+1..i-1] all equal the pivot
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return a[k]
+    return a[k]
 
 
 @kernel
@@ -77,16 +114,18 @@ def unit_median_kernel(starts, stops, voter_xy, max_sample, out):  # type: ignor
         if e - s > max_sample:
             stride = (e - s + max_sample - 1) // max_sample
         m = (e - s + stride - 1) // stride
+        col = np.empty(m, dtype=np.float64)
         for d in range(2):
-            col = np.empty(m, dtype=np.float64)
             for j in range(m):
                 col[j] = voter_xy[s + j * stride, d]
-            part = np.partition(col, m // 2)
-            upper = part[m // 2]
+            upper = kth_smallest(col, m // 2)
             if m % 2 == 1:
                 out[u, d] = upper
             else:
-                out[u, d] = 0.5 * (np.max(part[: m // 2]) + upper)
+                lower = col[0]
+                for j in range(1, m // 2):
+                    lower = max(lower, col[j])
+                out[u, d] = 0.5 * (lower + upper)
 
 
 @kernel
