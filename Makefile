@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.akimsim-installed
 RUN_DIR ?= results/main
 
-.PHONY: install run test test-fast test-slow lint bench bench-peers clean dashboard chromium
+.PHONY: install run test test-fast test-slow lint bench bench-against bench-peers clean dashboard \
+	chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +68,12 @@ bench: install
 	$(BIN)/python benchmarks/bench_kernels.py --out benchmarks/results/kernels.json
 	$(BIN)/python benchmarks/bench_timeline.py --out benchmarks/results/timeline.json
 	$(BIN)/python benchmarks/render_performance.py
+
+## this checkout against an earlier revision in one run (alternating), e.g.
+## `make bench-against REV=3f9b3af` (the end of issue 11, the performance issue)
+REV ?= 3f9b3af
+bench-against: install
+	$(BIN)/python benchmarks/bench_against.py $(REV)
 
 ## the same contest in pref_voting and VoteKit (their own .venv-peers) against akimsim
 PEER_BALLOTS := benchmarks/results/peer_ballots.npz
