@@ -39,8 +39,10 @@ from akimsim.agents import (
     RegionalAkim,
     Voter,
 )
-from akimsim.agents.behaviour.accountability import focus_of
+from akimsim.agents.behaviour.accountability import Effort, effort_of
+from akimsim.agents.behaviour.appraisal import appointer_scores
 from akimsim.agents.behaviour.entry import shortlist_entry
+from akimsim.agents.behaviour.retrospection import prior_weight
 from akimsim.agents.councils import draw_councils
 from akimsim.agents.offices import Offices
 from akimsim.agents.officials import appointer_utility
@@ -49,6 +51,7 @@ from akimsim.config import (
     REGIMES_IN_ORDER,
     TIERS,
     AgainstAllPolicy,
+    AppointerView,
     ConfigWarning,
     ContestKind,
     CouncilComposition,
@@ -60,7 +63,13 @@ from akimsim.config import (
     Tier,
     validate,
 )
-from akimsim.elections.councils import drawn_rows, elect_councils, election_years, seat_counts
+from akimsim.elections.councils import (
+    drawn_rows,
+    elect_councils,
+    election_years,
+    seat_counts,
+    vote_delivery,
+)
 from akimsim.kernels.rng import APPOINTER_NOISE, normals
 from akimsim.records import RunRecord
 from akimsim.regimes import (
@@ -134,7 +143,13 @@ class AkimModel(mesa.Model):
         # supporters of each party (last column: unattached) in each unit's electorate
         self.party_supporters = party_supporters(self.territory, self.population,
                                                  len(self.parties))
+        # the share of each unit's voters attached to each party (float64[U, P])
+        electorate = np.maximum(self.party_supporters.sum(axis=1), 1)[:, None]
+        self.support = self.party_supporters[:, :-1] / electorate
         self.run_record = RunRecord(self.territory, self.party_names, self.dominant)
+        # the votes each unit delivered to the dominant party at the last council election
+        # (what appointers who see signals read; 0 until one is held, and for rural units)
+        self.delivery = np.zeros(self.territory.n_units)
 
     def _build_regimes(self) -> None:
         """Each unit's regime at the start: pinned tiers, then reform steps dated before
@@ -201,14 +216,19 @@ class AkimModel(mesa.Model):
         (:func:`akimsim.elections.councils.elect_councils`); a unit keeps its Maslikhat
         agent across councils."""
         cfg, b = self.cfg, self.cfg.behaviour
+        bonus = None
+        if b.akims.mobilisation > 0 and hasattr(self, "offices"):
+            # sitting akims mobilise for the dominant party by their effort for the appointer
+            bonus = b.akims.mobilisation * (self.offices.effort_appointer - b.akims.base_effort)
         result = elect_councils(year, units, self.streams.keys(Purpose.maslikhats, year, units),
                                 self.territory, self.population, b.maslikhats, b.voters,
-                                b.candidates, cfg.rule, self.parties, self.dominant)
+                                b.candidates, cfg.rule, self.parties, self.dominant, bonus)
         end = self._next_council_election(year)
         for u, seats, (xy, party, how) in zip(units.tolist(), result.rows["seats"],
                                               result.deputies, strict=True):
             self._install_council(u, xy, party, end, how, seats)
         self.run_record.add_councils(result.rows)
+        self.delivery[units] = vote_delivery(result.rows, self.dominant)
 
     def _install_council(self, unit: int, xy: np.ndarray, party: np.ndarray, term_end: int,
                          seat_kind: np.ndarray | None = None, seats: int | None = None
@@ -307,12 +327,17 @@ class AkimModel(mesa.Model):
         self.run_record.add_councils(drawn_rows(year, units, sizes, terr,
                                                 [party for _, party in drawn], len(self.parties)))
 
-    def _focus(self, regime: RegimeName | np.ndarray, party: np.ndarray) -> np.ndarray:
-        """The focus of akims selected by ``regime`` (a name or codes) with ``party``."""
-        b = self.cfg.behaviour
-        codes = regime.code if isinstance(regime, RegimeName) else regime
-        return focus_of(np.broadcast_to(codes, np.shape(party)), party, self.dominant,
-                        b.appointers, b.voters.record_weight, b.voters.admin_support)
+    def _effort(self, units: np.ndarray, regime: RegimeName, party: np.ndarray,
+                terms: np.ndarray | int) -> Effort:
+        """The effort of the akims of ``units`` selected by ``regime`` with ``party`` for
+        their ``terms``-th term in a row (``akims.effort``; a last allowed term has no
+        career concerns)."""
+        a = self.cfg.behaviour.akims
+        tiers = self.territory.tier[units]
+        limited = np.isin(tiers, [t.code for t in self.term_limited])
+        last = limited & (a.term_limit > 0) & (np.asarray(terms) >= a.term_limit)
+        return effort_of(np.full(np.shape(party), regime.code), party, last, self.dominant,
+                         self.cfg.behaviour)
 
     def _appointer_party(self, units: np.ndarray) -> np.ndarray:
         """The party of each unit's appointer (the President's for regions; int64)."""
@@ -333,11 +358,11 @@ class AkimModel(mesa.Model):
         post = pool.contest_of()
         keys = self.streams.keys(Purpose.appointers, year, units, sub)
         noise, _ = normals(keys[post], pool.slot_of(), APPOINTER_NOISE)
-        utility = appointer_utility(b.appointers, pool.loyalty, pool.competence + pool.record,
-                                    pool.party, self._appointer_party(units)[post], noise)
+        utility = appointer_scores(pool, keys, self._appointer_party(units)[post], noise, b,
+                                   self.dominant)
         first = rank_within(utility, pool.start)[pool.start[:-1]]
         self.offices.seat(units, pool, first, year, regime.code, term_end,
-                          self._focus(regime, pool.party[first]), acting)
+                          self._effort(units, regime, pool.party[first], 1), acting)
 
     # ------------------------------------------------------------------ phases
 
@@ -390,8 +415,8 @@ class AkimModel(mesa.Model):
         shocks = rng.normal(scale=a.performance_noise, size=n)
         loyalty_shocks = rng.normal(scale=a.performance_noise, size=n)
         o = self.offices
-        self.year_performance = o.competence + a.effort_gain * o.focus + shocks
-        self.year_loyalty = o.loyalty + a.loyalty_gain * (1.0 - o.focus) + loyalty_shocks
+        self.year_performance = o.competence + a.effort_gain * o.effort_voters + shocks
+        self.year_loyalty = o.loyalty + a.loyalty_gain * o.effort_appointer + loyalty_shocks
         o.remember(self.year_performance, self.year_loyalty)
 
     def dismiss(self, year: int) -> None:
@@ -415,6 +440,8 @@ class AkimModel(mesa.Model):
                                & ((o.regime == appointed) | o.acting))
         rating = appointer_utility(ap, o.mean_loyalty(units, years), o.record(units, years),
                                    o.party[units], self._appointer_party(units), noise[units])
+        if ap.observation == AppointerView.signals and ap.delivery_weight != 0:
+            rating = rating + ap.delivery_weight * self.delivery[units]
         out = units[(rating < ap.dismissal_threshold) & (draw[units] < ap.dismissal_rate)]
         o.term_end[out] = year
         for u in out.tolist():
@@ -474,7 +501,9 @@ class AkimModel(mesa.Model):
         incumbents = Incumbents(
             eligible=eligible, person_id=o.person_id[units], x=o.x[units], y=o.y[units],
             competence=o.competence[units], loyalty=o.loyalty[units], party=o.party[units],
-            record=o.record(units, b.akims.term_years))
+            record=o.record(units, b.akims.term_years),
+            shown=o.mean_loyalty(units, b.akims.term_years),
+            belief=o.belief(units, prior_weight(b)), delivery=self.delivery[units])
         below: tuple[tuple[Maslikhat, ...], ...] = ((),) * len(ulist)
         if b.candidates.council_signature_threshold > 0:
             below = tuple(tuple(self.councils_for(u, RegimeName.appointment)) for u in ulist)
@@ -504,7 +533,9 @@ class AkimModel(mesa.Model):
 
     def _run_batch(self, year: int, tier: Tier, regime: RegimeName, units: np.ndarray) -> None:
         ctx = SelectionContext(self.population, self.cfg.behaviour, self.cfg.rule,
-                               self.dominant, self.parties, record_choices=self.materialised)
+                               self.dominant, self.parties, record_choices=self.materialised,
+                               support=self.support,
+                               voters_per_row=1.0 / self.cfg.territory.scale)
         impl = self.regime_impl[regime]
         vac = self._vacancies(year, tier, units)
         contests = self._contests(vac, regime, impl.come_forward(vac, ctx))
@@ -534,10 +565,12 @@ class AkimModel(mesa.Model):
         again[won] = pool.incumbent[winners[won]]
         new = won & ~again
         o = self.offices
-        o.renew(units[again], year + term, regime.code, self._focus(regime, o.party[units[again]]))
+        kept = units[again]
+        o.renew(kept, year + term, regime.code,
+                self._effort(kept, regime, o.party[kept], o.consecutive_terms[kept] + 1))
         rows = winners[new]
         o.seat(units[new], pool, rows, year, regime.code, year + term,
-               self._focus(regime, pool.party[rows]), acting=False)
+               self._effort(units[new], regime, pool.party[rows], 1), acting=False)
         failed: list[tuple[int, bool]] = []
         cols = selection.columns
         for j in np.flatnonzero(~won).tolist():  # failed contests: a few per batch

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from akimsim.agents.behaviour.accountability import Effort
 from akimsim.agents.people import Traits
 from akimsim.agents.pool import CandidatePool
 
@@ -36,6 +37,8 @@ class Offices:
         self.regime = np.zeros(n, dtype=np.int8)  # RegimeName codes: how the holder was selected
         self.term_end = np.zeros(n, dtype=np.int64)
         self.focus = np.zeros(n)
+        self.effort_voters = np.zeros(n)  # effort on what voters see
+        self.effort_appointer = np.zeros(n)  # effort on what the appointer sees
         self.acting = np.zeros(n, dtype=bool)
         self.consecutive_terms = np.zeros(n, dtype=np.int64)
         self.tenure = np.zeros(n, dtype=np.int64)
@@ -43,7 +46,7 @@ class Offices:
         self.loyalty_shown = np.zeros((n, self.capacity))
 
     def seat(self, units: np.ndarray, pool: CandidatePool, rows: np.ndarray, year: int,
-             regime: int | np.ndarray, term_end: np.ndarray | int, focus: np.ndarray,
+             regime: int | np.ndarray, term_end: np.ndarray | int, effort: Effort,
              acting: bool) -> None:
         """Give each unit of ``units`` to the person in pool row ``rows`` (a new holder:
         the record starts empty, the first term)."""
@@ -57,18 +60,36 @@ class Offices:
         self.since[units] = year
         self.regime[units] = regime
         self.term_end[units] = term_end
-        self.focus[units] = focus
+        self.set_effort(units, effort)
         self.acting[units] = acting
         self.consecutive_terms[units] = 1
         self.tenure[units] = 0
 
-    def renew(self, units: np.ndarray, term_end: int, regime: int, focus: np.ndarray) -> None:
+    def renew(self, units: np.ndarray, term_end: int, regime: int, effort: Effort) -> None:
         """The sitting holders of ``units`` were selected again: a new term."""
         self.term_end[units] = term_end
         self.consecutive_terms[units] += 1
         self.regime[units] = regime
         self.acting[units] = False
-        self.focus[units] = focus
+        self.set_effort(units, effort)
+
+    def set_effort(self, units: np.ndarray, effort: Effort) -> None:
+        """The holders' effort for the term that starts."""
+        self.focus[units] = effort.focus
+        self.effort_voters[units] = effort.voters
+        self.effort_appointer[units] = effort.appointer
+
+    def belief(self, units: np.ndarray, prior_weight: float) -> np.ndarray:
+        """The posterior mean of each holder's competence from every year of its
+        performance in office: sum / (years + ``prior_weight``) (a normal prior centred on
+        0 weighing ``prior_weight`` years; 0 for a holder with none)."""
+        tenure = self.tenure[units]
+        total = np.zeros(units.shape[0])
+        for j in range(int(tenure.max(initial=0))):  # years in office, not units
+            total = total + np.where(j < tenure, self.performance[units, np.minimum(
+                j, self.capacity - 1)], 0.0)
+        return total / (tenure + prior_weight) if prior_weight > 0 else np.where(
+            tenure > 0, total / np.maximum(tenure, 1), 0.0)
 
     def remember(self, performance: np.ndarray, loyalty: np.ndarray) -> None:
         """Every holder's year in office: append to each record."""

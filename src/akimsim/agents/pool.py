@@ -11,7 +11,7 @@ onto one row of a pool, made for small models and on request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,11 @@ class Incumbents:
 
     ``eligible`` says whether the akim may stand again (not after a dismissal or when a
     term limit binds); ``record`` is the akim's mean performance over the last term.
+    What selectors may see of it besides (issue 14): ``shown`` the mean loyalty shown over
+    the last term, ``belief`` the posterior mean of its competence from every year in
+    office (:meth:`~akimsim.agents.offices.Offices.belief`), ``delivery`` the votes its
+    unit delivered to the dominant party at the last council election (all 0 when not
+    given).
     """
 
     eligible: np.ndarray  # bool[C]
@@ -37,6 +42,15 @@ class Incumbents:
     loyalty: np.ndarray
     party: np.ndarray  # int64[C], -1 non-party
     record: np.ndarray  # float64[C]
+    shown: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[C]
+    belief: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[C]
+    delivery: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[C]
+
+    def __post_init__(self) -> None:
+        n = int(self.eligible.shape[0])
+        for name in ("shown", "belief", "delivery"):
+            if getattr(self, name).shape != (n,):
+                object.__setattr__(self, name, np.zeros(n))
 
     @property
     def n(self) -> int:
@@ -57,7 +71,10 @@ class CandidatePool:
     The candidates of post ``j`` are rows ``start[j]:start[j + 1]``, in list order (the
     incumbent first when standing). ``nomination`` holds codes of :data:`NOMINATIONS`;
     ``record`` is an incumbent's record (0 for newcomers); ``nominated`` counts the
-    nominees of each post before registration.
+    nominees of each post before registration. ``shown``, ``belief`` and ``delivery`` are
+    an incumbent's (:class:`Incumbents`; 0 for newcomers). ``stages`` counts, per post,
+    the people who considered standing, those who decided to, and the technical
+    candidates added at registration (int64[C, 3]; direct races only, else 0).
     """
 
     start: np.ndarray  # int64[C + 1]
@@ -71,6 +88,19 @@ class CandidatePool:
     incumbent: np.ndarray  # bool[K]
     record: np.ndarray  # float64[K]
     nominated: np.ndarray  # int64[C]
+    shown: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[K]
+    belief: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[K]
+    delivery: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64[K]
+    stages: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))  # [C, 3]
+
+    def __post_init__(self) -> None:
+        k = int(self.person_id.shape[0])
+        for name in ("shown", "belief", "delivery"):
+            if getattr(self, name).shape != (k,):
+                object.__setattr__(self, name, np.zeros(k))
+        c = int(self.start.shape[0]) - 1
+        if self.stages.shape != (c, 3):
+            object.__setattr__(self, "stages", np.zeros((c, 3), dtype=np.int64))
 
     @property
     def n_contests(self) -> int:

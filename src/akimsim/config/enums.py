@@ -151,6 +151,55 @@ class CouncilComposition(StrEnum):
     drawn = "drawn"  # drawn from the unit's voters at random, staggered terms (before issue 13)
 
 
+class TurnoutMode(StrEnum):
+    """What a direct contest's turnout responds to (``voters.turnout_mode``)."""
+
+    fixed = "fixed"  # the tier's salience and the number of candidates (before issue 14)
+    context = "context"  # also the size of the electorate and the expected closeness
+
+
+class TurnoutLearning(StrEnum):
+    """Whether voters' turnout propensities change with experience (``voters.learning``)."""
+
+    none = "none"  # fixed propensities (before issue 14)
+    aspiration = "aspiration"  # aspiration-based reinforcement with habit (BDT 2003, Fowler 2006)
+
+
+class Retrospection(StrEnum):
+    """What voters hold against a sitting akim (``voters.retrospection``)."""
+
+    record = "record"  # the mean performance of the last term (before issue 14)
+    belief = "belief"  # a Bayesian belief about competence from every year's performance
+
+
+class EntryMode(StrEnum):
+    """How people decide to stand in a direct race (``candidates.entry``)."""
+
+    fixed = "fixed"  # fixed probabilities (before issue 14)
+    strategic = "strategic"  # the chance of standing rises with the chance of winning
+
+
+class RegistrationMode(StrEnum):
+    """How the election commission filters nominees (``candidates.registration``)."""
+
+    uniform = "uniform"  # every nominee rejected with one probability (before issue 14)
+    managed = "managed"  # strong challengers rejected more often; technical candidates added
+
+
+class EffortMode(StrEnum):
+    """How an akim splits its effort between voters and the appointer (``akims.effort``)."""
+
+    formula = "formula"  # a share set by the config's weights (before issue 14)
+    career = "career"  # chosen for the chance of keeping the post (career concerns)
+
+
+class AppointerView(StrEnum):
+    """What an appointer ranks candidates on (``appointers.observation``)."""
+
+    exact = "exact"  # their competence and loyalty themselves (before issue 14)
+    signals = "signals"  # noisy signals, the record, the loyalty shown, the votes delivered
+
+
 class TerritorySource(StrEnum):
     """Where the territory comes from."""
 

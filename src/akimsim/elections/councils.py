@@ -184,6 +184,20 @@ def _add_row(rows: dict[str, list[Any]], year: int, unit: int, system: str, seat
         rows[name].append(value)
 
 
+def vote_delivery(rows: dict[str, list[Any]], dominant: int) -> np.ndarray:
+    """The votes each council's unit delivered to the dominant party (float64, one per row
+    of ``rows``): ten times its share of the council's seats filled minus its share of all
+    the seats filled that day (so 1 is ten percentage points above the country). 0 without
+    a dominant party or seats."""
+    seats = np.array(rows["seats_by_party"], dtype=np.int64).reshape(len(rows["unit"]), -1)
+    filled = np.array(rows["filled"], dtype=np.float64)
+    if dominant < 0 or seats.shape[1] <= dominant or filled.sum() <= 0:
+        return np.zeros(filled.shape[0])
+    won = seats[:, dominant].astype(np.float64)
+    share = np.divide(won, filled, out=np.zeros_like(won), where=filled > 0)
+    return 10.0 * (share - won.sum() / filled.sum())
+
+
 def drawn_rows(year: int, units: np.ndarray, seats: np.ndarray, territory: Territory,
                parties: Sequence[np.ndarray], n_parties: int) -> dict[str, list[Any]]:
     """Council rows of councils drawn from their voters (no votes: system ``drawn``)."""
@@ -208,7 +222,7 @@ class CouncilsElected:
 def _list_layer(population: Population, areas: np.ndarray, start: np.ndarray,
                 stop: np.ndarray, voted: np.ndarray, rows: np.ndarray, keys: np.ndarray,
                 parties: Sequence[PartyConfig], voters: VoterBehaviour, dominant: int,
-                rule: RuleConfig) -> np.ndarray:
+                rule: RuleConfig, bonus: np.ndarray | None = None) -> np.ndarray:
     """Every counted voter's party-list ballot (``voted``, whose rows are ``rows``),
     cast once for all the list ballots of the day (the lists are the same on each;
     assumption): the party voted for at each of ``rows`` (int8), -1 against all.
@@ -220,6 +234,8 @@ def _list_layer(population: Population, areas: np.ndarray, start: np.ndarray,
     zero = np.zeros(c * p)
     valence = candidate_valence(zero, party, np.zeros(c * p, dtype=bool), zero, voters,
                                 dominant)
+    if bonus is not None:  # the dominant party's mobilisation in each area
+        valence = valence + np.where(party == dominant, np.repeat(bonus[areas], p), 0.0)
     batch = ContestBatch(starts=start[areas].astype(np.int64), stops=stop[areas].astype(np.int64),
                          cand_start=np.arange(0, (c + 1) * p, p, dtype=np.int64),
                          keys=derive_keys(keys, LIST_KEY), lot_keys=derive_keys(keys, LIST_KEY, 1))
@@ -247,7 +263,8 @@ def _hold_districts(population: Population, year: int, owners: np.ndarray,
                     first: np.ndarray, end: np.ndarray, keys: np.ndarray,
                     parties: Sequence[PartyConfig], candidates: CandidateBehaviour,
                     voters: VoterBehaviour, dominant: int, rule: RuleConfig, voted: np.ndarray,
-                    ballot_rows: np.ndarray, scratch: np.ndarray
+                    ballot_rows: np.ndarray, scratch: np.ndarray,
+                    bonus: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One ballot in each single-member district ``first[i]:end[i]`` of council unit
     ``owners[i]`` with key ``keys[i]``: the winners' positions float64[S, 2], parties
@@ -267,11 +284,14 @@ def _hold_districts(population: Population, year: int, owners: np.ndarray,
     batch = ContestBatch(starts=first[runs], stops=end[runs],
                          cand_start=np.concatenate(([0], np.cumsum(counts[runs]))).astype(np.int64),
                          keys=keys[runs], lot_keys=derive_keys(keys[runs], DISTRICT_LOT_KEY))
+    valence = candidate_valence(pool.competence[rows], pool.party[rows],
+                                pool.incumbent[rows], pool.record[rows], voters, dominant)
+    if bonus is not None:  # the dominant party's mobilisation in each council's unit
+        valence = valence + np.where(pool.party[rows] == dominant,
+                                     bonus[owners[pool.contest_of()[rows]]], 0.0)
     cands = CandidateArrays(
         xy=np.ascontiguousarray(np.column_stack([pool.x[rows], pool.y[rows]])),
-        valence=candidate_valence(pool.competence[rows], pool.party[rows],
-                                  pool.incumbent[rows], pool.record[rows], voters, dominant),
-        party=pool.party[rows].astype(np.int16))
+        valence=valence, party=pool.party[rows].astype(np.int16))
     box = rank_ballots(population, batch, cands, voted,
                        choice_weights(voters, rule.approval_margin), depth=1, out=scratch,
                        rows=ballot_rows)
@@ -289,7 +309,8 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
                     seats: np.ndarray, territory: Territory, voted: np.ndarray,
                     keys: np.ndarray, parties: Sequence[PartyConfig],
                     candidates: CandidateBehaviour, voters: VoterBehaviour, dominant: int,
-                    rule: RuleConfig, repeats: int, rows: np.ndarray, scratch: np.ndarray
+                    rule: RuleConfig, repeats: int, rows: np.ndarray, scratch: np.ndarray,
+                    bonus: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The single-member districts of councils ``owners`` (units, ``seats`` districts
     each), decided by plurality with "against all". Candidates come forward as in a
@@ -308,7 +329,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
     dkeys = derive_keys(keys[council], DISTRICT_KEY, index)
     xy, party, filled = _hold_districts(population, year, owners[council], first, end, dkeys,
                                         parties, candidates, voters, dominant, rule, voted,
-                                        rows, scratch)
+                                        rows, scratch, bonus)
     for attempt in range(1, repeats + 1):
         again = np.flatnonzero(~filled)
         if again.shape[0] == 0:
@@ -316,7 +337,7 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
         rxy, rparty, rfilled = _hold_districts(
             population, year, owners[council[again]], first[again], end[again],
             derive_keys(dkeys[again], REPEAT_KEY, attempt), parties, candidates, voters,
-            dominant, rule, voted, rows, scratch)
+            dominant, rule, voted, rows, scratch, bonus)
         xy[again], party[again], filled[again] = rxy, rparty, rfilled
     return council, xy, party, filled
 
@@ -324,7 +345,8 @@ def _district_layer(population: Population, year: int, owners: np.ndarray,
 def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Territory,
                    population: Population, rules: MaslikhatBehaviour, voters: VoterBehaviour,
                    candidates: CandidateBehaviour, rule: RuleConfig,
-                   parties: Sequence[PartyConfig], dominant: int) -> CouncilsElected:
+                   parties: Sequence[PartyConfig], dominant: int,
+                   bonus: np.ndarray | None = None) -> CouncilsElected:
     """Voters elect the maslikhats of ``units`` (regions and districts) in ``year`` under
     the council rule in force (:func:`rule_of`); ``keys`` are the units' ``maslikhats``
     keys of the year (uint64[U]).
@@ -335,7 +357,9 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
     ballot if any council has list seats and the districts' ballots, region councils'
     and lower councils' separately. Turnout counts every voter. A council's deputies
     are its list seats' (party members placed around the party's platform with the
-    candidates' ``platform_sd``) and its districts' winners.
+    candidates' ``platform_sd``) and its districts' winners. ``bonus`` (float64 per
+    territory unit, optional) adds to the dominant party's valence on the ballots of each
+    unit's council (the sitting akim's mobilisation: ``akims.mobilisation``).
     """
     units = np.asarray(units, dtype=np.int64)
     keys = np.asarray(keys, dtype=np.uint64)
@@ -371,7 +395,8 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
     choice = None
     if (list_seats > 0).any():
         choice = _list_layer(population, root_units, terr.start, terr.stop, counted,
-                             counted_rows, keys[roots], parties, voters, dominant, rule)
+                             counted_rows, keys[roots], parties, voters, dominant, rule,
+                             bonus)
     # one rankings buffer for every district ballot of the day (each writes its own rows)
     scratch = np.empty((population.n, 1), dtype=np.int8)
     district_xy: dict[int, np.ndarray] = {}
@@ -383,7 +408,7 @@ def elect_councils(year: int, units: np.ndarray, keys: np.ndarray, territory: Te
         council, xy, party, filled = _district_layer(
             population, year, units[group], smd_seats[group], terr, counted, keys[group],
             parties, candidates, voters, dominant, rule, rules.repeat_elections, counted_rows,
-            scratch)
+            scratch, bonus)
         for i, j in enumerate(group.tolist()):
             won = (council == i) & filled
             district_xy[j] = xy[won]

@@ -30,7 +30,17 @@ candidates (post)   :data:`REACH`                 a self-nominee's signature rea
 candidates (post)   :data:`TRAIT` + 0..3          platform x, y, competence, loyalty
 candidates (post)   :data:`REJECT`                whether the commission rejects
 candidates (post)   :data:`POOL_PARTY`            a shortlisted newcomer's party
+candidates (post)   :data:`SELF_STAND`            whether a would-be self-nominee stands
+                                                 (strategic entry)
+candidates (post)   :data:`RENOMINATE` + 0/1      the appointer's noise on the sitting
+                                                 akim (row 0) and the party's fresh
+                                                 nominee (row 1) at a renomination
+candidates (post)   :data:`TECHNICAL`             whether a technical candidate is added
+                                                 (row 0)
 appointers (post)   :data:`APPOINTER_NOISE` + 0/1  the appointer's noise (row = slot)
+appointers (post)   :data:`SCREEN` + 0/1           the appointer's screening noise on a
+                                                 newcomer's competence and loyalty (row
+                                                 = slot)
 appointers (post)   :data:`COUNCIL_ROUND` + 2(r-1)  a deputy's noise in round r (row =
                                                  deputy x slots + slot)
 appointers (post)   :data:`CONSENT` + 2i          a deputy's noise on proposal i (row =
@@ -44,9 +54,9 @@ council lots (post) :data:`CUT_DRAW`              a candidate's draw at the cut 
 ==================  ===========================  ======================================
 
 Rows of the candidates key: a party's nominee is row p (its party index), the i-th
-would-be self-nominee row ``SELF_ROW + i``, a shortlist's i-th newcomer row i and the
-incumbent :data:`INCUMBENT_ROW`, so a person's draws do not depend on who else came
-forward.
+would-be self-nominee row ``SELF_ROW + i``, a shortlist's i-th newcomer row i, a
+technical candidate :data:`TECHNICAL_ROW` and the incumbent :data:`INCUMBENT_ROW`, so a
+person's draws do not depend on who else came forward.
 """
 
 from __future__ import annotations
@@ -69,7 +79,11 @@ REACH = np.uint64(0x23)
 TRAIT = np.uint64(0x24)  # 0x24..0x27: two Box-Muller pairs (entry)
 REJECT = np.uint64(0x28)
 POOL_PARTY = np.uint64(0x29)
+SELF_STAND = np.uint64(0x2A)
+RENOMINATE = np.uint64(0x2B)  # and 0x2C
+TECHNICAL = np.uint64(0x2D)
 APPOINTER_NOISE = np.uint64(0x30)  # and 0x31
+SCREEN = np.uint64(0x40)  # and 0x41
 COUNCIL_ROUND = np.uint64(0x32)  # round r: 0x32 + 2 (r - 1) and the next
 CONSENT = np.uint64(0x100)  # proposal i < 64: 0x100 + 2 i and the next
 NOMINEES = np.uint64(0x180)
@@ -82,6 +96,7 @@ SAMPLE_CHANNEL = np.uint64(0x302)
 LIST_DEPUTY = np.uint64(0x303)  # and 0x304
 #: rows of the candidates key (see the module docstring)
 SELF_ROW = 1 << 16
+TECHNICAL_ROW = 1 << 24
 INCUMBENT_ROW = (1 << 32) - 1
 
 #: the table above as data: name -> (key, first channel, number of channels)
@@ -100,7 +115,11 @@ CHANNELS: dict[str, tuple[str, int, int]] = {
     "candidate traits": ("candidates", int(TRAIT), 4),
     "registration rejected": ("candidates", int(REJECT), 1),
     "shortlist party": ("candidates", int(POOL_PARTY), 1),
+    "self-nominee stands": ("candidates", int(SELF_STAND), 1),
+    "renomination noise": ("candidates", int(RENOMINATE), 2),
+    "technical candidate": ("candidates", int(TECHNICAL), 1),
     "appointer noise": ("appointers", int(APPOINTER_NOISE), 2),
+    "screening noise": ("appointers", int(SCREEN), 2),
     "deputies' noise, rounds 1-4": ("appointers", int(COUNCIL_ROUND), 8),
     "deputies' consent noise, proposals 0-63": ("appointers", int(CONSENT), 128),
     "nominees per post": ("appointers", int(NOMINEES), 1),

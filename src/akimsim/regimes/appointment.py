@@ -37,7 +37,7 @@ class Appointment(Regime):
         consent = Tier(contests.tier) in {Tier(t) for t in ap.consent_tiers}
         pool = contests.pool
         c, counts = contests.n, pool.counts()
-        order = contests.ranked(ap)
+        order = contests.ranked(ctx.behaviour, ctx.dominant_party)
         # the appointer's favourite of each post: the first of its rows in ``order``
         has = counts > 0
         favourite = np.full(c, -1, dtype=np.int64)

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from akimsim.agents import Maslikhat
+from akimsim.agents.behaviour.appraisal import appointer_scores
 from akimsim.agents.behaviour.entry import shortlist_entry
-from akimsim.agents.officials import appointer_utility
 from akimsim.agents.pool import CandidatePool, Incumbents, rank_within
 from akimsim.config import (
-    AppointerBehaviour,
     BehaviourConfig,
     ContestKind,
     Nomination,
@@ -105,15 +104,16 @@ class Contests:
     def n(self) -> int:
         return int(self.units.shape[0])
 
-    def ranked(self, weights: AppointerBehaviour) -> np.ndarray:
+    def ranked(self, behaviour: BehaviourConfig, dominant: int) -> np.ndarray:
         """Every post's candidates in the appointer's order, post after post (rows of the
-        pool, int64[K]): :func:`~akimsim.agents.officials.appointer_utility` with the
+        pool, int64[K]): what the appointer sees of them, weighed
+        (:func:`~akimsim.agents.behaviour.appraisal.appointer_scores`), with the
         appointer's noise drawn per candidate slot (``appointers`` key)."""
         pool = self.pool
         post = pool.contest_of()
         noise, _ = normals(self.keys.appointers[post], pool.slot_of(), APPOINTER_NOISE)
-        utility = appointer_utility(weights, pool.loyalty, pool.competence + pool.record,
-                                    pool.party, self.appointer_party[post], noise)
+        utility = appointer_scores(pool, self.keys.appointers, self.appointer_party[post],
+                                   noise, behaviour, dominant)
         return rank_within(utility, pool.start)
 
 
@@ -169,6 +169,12 @@ class SelectionContext:
     dominant_party: int
     parties: Sequence[PartyConfig] = ()
     record_choices: bool = False
+    #: the share of each unit's voters attached to each party (float64[U, P]; empty when
+    #: not given), for the polls of strategic entry and expected closeness
+    support: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    #: registered voters per simulated voter (1 / territory.scale): a race's electorate
+    #: as turnout sees it
+    voters_per_row: float = 1.0
 
 
 @dataclass(frozen=True)

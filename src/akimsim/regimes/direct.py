@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from akimsim.agents.behaviour.choice import candidate_valence, choice_weights
-from akimsim.agents.behaviour.entry import direct_entry
+from akimsim.agents.behaviour.entry import EntryContext, direct_entry
+from akimsim.agents.behaviour.prospects import closeness, poll_utilities, shares_within
+from akimsim.agents.behaviour.retrospection import voters_view
 from akimsim.agents.behaviour.turnout import contest_logit_shift
 from akimsim.agents.pool import CandidatePool
-from akimsim.config import BallotKind, RegimeName, Status
+from akimsim.config import BallotKind, RegimeName, Status, TurnoutMode
 from akimsim.elections import (
     MAX_CANDIDATES,
     BallotBox,
@@ -49,9 +51,12 @@ class Direct(Regime):
             councils = [(np.concatenate([m.deputy_xy for m in below]),
                          np.concatenate([m.deputy_party for m in below]))
                         for below in vacancies.councils_below]
+        context = None
+        if ctx.support.size:
+            context = EntryContext(ctx.behaviour, ctx.support[vacancies.units])
         return direct_entry(vacancies.year, vacancies.units, vacancies.keys,
                             vacancies.electorate, vacancies.median, list(ctx.parties), b,
-                            ctx.dominant_party, vacancies.incumbents, councils)
+                            ctx.dominant_party, vacancies.incumbents, councils, context)
 
     def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         rule_cfg = ctx.rule
@@ -125,14 +130,24 @@ class Direct(Regime):
             keys=contests.keys.ballots[runnable].astype(np.uint64),
             lot_keys=contests.keys.ballot_lots[runnable].astype(np.uint64),
         )
+        held = voters_view(pool, ctx.behaviour)  # what voters hold against incumbents
+        valence = candidate_valence(pool.competence[rows], pool.party[rows],
+                                    pool.incumbent[rows], held[rows], v, ctx.dominant_party)
         candidates = CandidateArrays(
             xy=np.ascontiguousarray(np.column_stack([pool.x[rows], pool.y[rows]])),
-            valence=candidate_valence(pool.competence[rows], pool.party[rows],
-                                      pool.incumbent[rows], pool.record[rows], v,
-                                      ctx.dominant_party),
-            party=pool.party[rows].astype(np.int16),
+            valence=valence, party=pool.party[rows].astype(np.int16),
         )
-        shift = contest_logit_shift(v, contests.tier, counts)
+        electorate = closer = None
+        if v.turnout_mode == TurnoutMode.context:
+            units = contests.units[runnable]
+            electorate = (contests.stop - contests.start)[runnable] * ctx.voters_per_row
+            post = np.repeat(np.arange(runnable.shape[0]), counts)
+            support = ctx.support[units] if ctx.support.size else np.zeros((units.shape[0], 0))
+            utility = poll_utilities(pool.x[rows], pool.y[rows], valence, pool.party[rows],
+                                     post, ctx.population.unit_median[units], support, v)
+            closer = closeness(shares_within(utility, batch.cand_start, v.noise_scale),
+                               batch.cand_start)
+        shift = contest_logit_shift(v, contests.tier, counts, electorate, closer)
         depth = int(np.max(counts)) if spec.full_ranking else 1
         box = cast_ballots(ctx.population, batch, candidates, shift,
                            choice_weights(v, ctx.rule.approval_margin), depth=depth,

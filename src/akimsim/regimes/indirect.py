@@ -47,7 +47,7 @@ class Indirect(Regime):
     def select(self, contests: Contests, ctx: SelectionContext) -> Selection:
         winners = np.full(contests.n, -1, dtype=np.int64)
         pool = contests.pool
-        order = contests.ranked(ctx.behaviour.appointers)
+        order = contests.ranked(ctx.behaviour, ctx.dominant_party)
         counts = pool.counts()
         held = np.flatnonzero((counts > 0) & np.array([bool(c) for c in contests.councils]))
         # the nominees: the first n_nominees of each post in the appointer's order

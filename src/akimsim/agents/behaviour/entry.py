@@ -15,21 +15,38 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from akimsim.agents.behaviour.choice import candidate_valence
+from akimsim.agents.behaviour.prospects import poll_utilities, shares_within
+from akimsim.agents.officials import appointer_utility
 from akimsim.agents.people import person_ids
 from akimsim.agents.pool import NOMINATION_CODE, CandidatePool, Incumbents
-from akimsim.config import CandidateBehaviour, Nomination, PartyConfig
+from akimsim.config import (
+    AppointerView,
+    BehaviourConfig,
+    CandidateBehaviour,
+    EntryMode,
+    Nomination,
+    PartyConfig,
+    RegistrationMode,
+    Retrospection,
+)
 from akimsim.kernels.rng import (
     INCUMBENT_ROW,
     PARTY_NOMINATES,
     POOL_PARTY,
     REACH,
     REJECT,
+    RENOMINATE,
     SELF_COUNT,
     SELF_ROW,
+    SELF_STAND,
     STAND,
+    TECHNICAL,
+    TECHNICAL_ROW,
     TRAIT,
     normals,
     uniforms,
@@ -68,8 +85,8 @@ def _traits(keys: np.ndarray, rows: np.ndarray, cx: np.ndarray, cy: np.ndarray,
 
 
 def _assemble(year: int, units: np.ndarray, keep: np.ndarray, nominated: np.ndarray,
-              inc: Incumbents, columns: dict[str, np.ndarray], acting: bool = False
-              ) -> CandidatePool:
+              inc: Incumbents, columns: dict[str, np.ndarray], acting: bool = False,
+              stages: np.ndarray | None = None) -> CandidatePool:
     """The pool of the entries ``keep`` (bool[C, W]) of per-entry ``columns`` ([C, W]);
     column 0 is the incumbent's. Slots number the kept entries of each post."""
     counts = keep.sum(axis=1).astype(np.int64)
@@ -87,7 +104,11 @@ def _assemble(year: int, units: np.ndarray, keep: np.ndarray, nominated: np.ndar
         party=columns["party"][post, col].astype(np.int64),
         nomination=columns["nomination"][post, col].astype(np.int8),
         incumbent=is_inc, record=record.astype(np.float64),
-        nominated=np.asarray(nominated, dtype=np.int64))
+        nominated=np.asarray(nominated, dtype=np.int64),
+        shown=np.where(is_inc, inc.shown[post], 0.0),
+        belief=np.where(is_inc, inc.belief[post], 0.0),
+        delivery=np.where(is_inc, inc.delivery[post], 0.0),
+        stages=np.zeros((units.shape[0], 3), dtype=np.int64) if stages is None else stages)
 
 
 def council_filter(xy: np.ndarray, party: np.ndarray, deputy_xy: np.ndarray,
@@ -117,11 +138,66 @@ def council_filter(xy: np.ndarray, party: np.ndarray, deputy_xy: np.ndarray,
     return signatures >= needed
 
 
+@dataclass(frozen=True)
+class EntryContext:
+    """What strategic entry, managed registration and renomination need besides the
+    candidates' own settings: the whole behaviour (the voters' weights for the poll, the
+    appointers' for renomination), each post's party support (float64[C, P], the share
+    of the unit's voters attached to each party) and voters' valence of candidates
+    (a function of competence, party, incumbency and what voters hold against an
+    incumbent: :func:`akimsim.agents.behaviour.choice.candidate_valence`)."""
+
+    behaviour: BehaviourConfig
+    support: np.ndarray
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return np.log(q) - np.log1p(-q)
+
+
+def _stand_chance(base: np.ndarray, chance: np.ndarray, b: CandidateBehaviour) -> np.ndarray:
+    """Strategic entry: logistic(logit(base) + entry_sensitivity * (chance - reference))."""
+    z = _logit(base) + b.entry_sensitivity * (chance - b.entry_reference)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _renominated(keys: np.ndarray, inc: Incumbents, fresh: tuple[np.ndarray, ...],
+                 behaviour: BehaviourConfig, dominant: int) -> np.ndarray:
+    """Whether the dominant party keeps its sitting akim (bool[C]): the appointer above
+    (of the same party) prefers it to the party's fresh nominee (traits ``fresh``: x, y,
+    competence, loyalty per post). What the appointer sees is as in
+    :mod:`akimsim.agents.behaviour.appraisal`; the noise is the ``candidates`` key's
+    channel ``RENOMINATE`` (row 0: the two utilities' noise, row 1: the screening noise
+    on the fresh nominee's competence and loyalty)."""
+    from akimsim.agents.behaviour.appraisal import shrink
+
+    ap, cb = behaviour.appointers, behaviour.candidates
+    z_inc, z_new = normals(keys, 0, RENOMINATE)
+    z_c, z_l = normals(keys, 1, RENOMINATE)
+    _, _, comp, loyal = fresh
+    if ap.observation == AppointerView.signals:
+        inc_loyalty, inc_merit = inc.shown, inc.belief
+        inc_extra = ap.delivery_weight * inc.delivery
+        new_loyalty = shrink(loyal + ap.screening_noise * z_l, cb.dominant_loyalty,
+                             cb.loyalty_sd, ap.screening_noise)
+        new_merit = shrink(comp + ap.screening_noise * z_c, 0.0, cb.competence_sd,
+                           ap.screening_noise)
+    else:
+        inc_loyalty, inc_merit = inc.loyalty, inc.competence + inc.record
+        inc_extra = np.zeros(inc.n)
+        new_loyalty, new_merit = loyal, comp
+    party = np.full(inc.n, dominant, dtype=np.int64)
+    keep = appointer_utility(ap, inc_loyalty, inc_merit, party, dominant, z_inc) + inc_extra
+    other = appointer_utility(ap, new_loyalty, new_merit, party, dominant, z_new)
+    return np.asarray(keep >= other, dtype=bool)
+
+
 def direct_entry(year: int, units: np.ndarray, keys: np.ndarray, electorate: np.ndarray,
                  median: np.ndarray, parties: Sequence[PartyConfig],
                  behaviour: CandidateBehaviour, dominant: int, inc: Incumbents,
-                 councils: Sequence[tuple[np.ndarray, np.ndarray]] | None = None
-                 ) -> CandidatePool:
+                 councils: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+                 context: EntryContext | None = None) -> CandidatePool:
     """Nominees of a batch of direct races and, after the registration filter, the
     registered candidates.
 
@@ -136,17 +212,39 @@ def direct_entry(year: int, units: np.ndarray, keys: np.ndarray, electorate: np.
     among the deputies in ``councils[j]`` (positions, parties). The list of a post is the
     incumbent, the party nominees in party order, then the self-nominees; ``nominated``
     counts the nominees before registration.
+
+    With a ``context`` (akim races; council districts have none), issue 14's mechanisms
+    apply as configured. ``entry=strategic``: the incumbent, each party and each
+    would-be self-nominee stand with probability logistic(logit(base) +
+    entry_sensitivity * (chance - entry_reference)), the chance from a poll
+    (:mod:`.prospects`) of the field expected after one round of such decisions (first
+    against everyone who could stand, then against those who would); a person's uniform
+    is the same in both rounds. ``appointers.renomination``: a dominant-party incumbent
+    who stands is renominated only if the appointer prefers it to a fresh nominee
+    (:func:`_renominated`); otherwise the fresh nominee stands for the party.
+    ``registration=managed``: the rejection logit rises by ``managed_filter`` times a
+    non-dominant nominee's chance in the registered field's poll, and a race left with
+    the dominant party's nominee alone gets a technical candidate with
+    ``technical_rate`` (non-party, around the unit's median, competence
+    ``technical_competence`` sd; it needs no signatures). ``stages`` counts, per post,
+    who could stand, who decided to, and the technical candidates.
     """
     b = behaviour
+    full = context.behaviour if context is not None else None
+    strategic = full is not None and b.entry == EntryMode.strategic
+    managed = full is not None and b.registration == RegistrationMode.managed
+    renominate = full is not None and full.appointers.renomination and dominant >= 0
     units = np.asarray(units, dtype=np.int64)
     c = units.shape[0]
     p = len(parties)
     k = keys[:, None]
-    stands = inc.eligible & (uniforms(keys, 0, STAND) < b.incumbent_runs)
+    stand_draw = uniforms(keys, 0, STAND)
+    stands = inc.eligible & (stand_draw < b.incumbent_runs)
     # parties: an incumbent's party is taken by the incumbent
     rates = np.array([q.nominate_rate for q in parties], dtype=np.float64)
     prow = np.arange(p, dtype=np.int64)[None, :]
-    party_in = uniforms(k, prow, PARTY_NOMINATES).reshape(c, p) < rates[None, :]
+    party_draw = uniforms(k, prow, PARTY_NOMINATES).reshape(c, p)
+    party_in = party_draw < rates[None, :]
     party_in &= ~(stands & (inc.party >= 0))[:, None] | (inc.party[:, None] != prow)
     # would-be self-nominees and their signatures
     would_be = poisson_quantile(uniforms(keys, 0, SELF_COUNT), b.self_nominee_rate)
@@ -159,7 +257,8 @@ def direct_entry(year: int, units: np.ndarray, keys: np.ndarray, electorate: np.
     below = betainc(b.signature_reach_a, b.signature_reach_b, np.clip(share, 0.0, 1.0))
     below = np.where(share >= 1.0, 1.0, below)
     reach = uniforms(k, srow, REACH).reshape(c, m)
-    self_in = (np.arange(m)[None, :] < would_be[:, None]) & (reach >= below[:, None])
+    possible_self = np.arange(m)[None, :] < would_be[:, None]
+    self_in = possible_self & (reach >= below[:, None])
     # traits: party nominees around their party's platform, self-nominees around the
     # unit's median voter with twice the spread
     px = np.array([q.x for q in parties], dtype=np.float64)[None, :]
@@ -169,9 +268,7 @@ def direct_entry(year: int, units: np.ndarray, keys: np.ndarray, electorate: np.
     sparty = np.full((c, m), -1, dtype=np.int64)
     ts = _traits(k, srow, median[:, :1], median[:, 1:], 2 * b.platform_sd, sparty, b, dominant)
     width = 1 + p + m
-    present = np.concatenate([stands[:, None], party_in, self_in], axis=1)
     rows = np.concatenate([np.full((1, 1), INCUMBENT_ROW, np.int64), prow, srow], axis=1)
-    rejected = uniforms(k, rows, REJECT).reshape(c, width) < b.registration_rejection
     inc_nom = np.where(inc.party >= 0, _PARTY, _SELF)[:, None]
     columns = {
         "x": np.concatenate([inc.x[:, None], tp[0].reshape(c, p), ts[0].reshape(c, m)], 1),
@@ -184,6 +281,61 @@ def direct_entry(year: int, units: np.ndarray, keys: np.ndarray, electorate: np.
         "nomination": np.concatenate([inc_nom, np.full((c, p), _PARTY),
                                       np.full((c, m), _SELF)], 1),
     }
+    could = np.concatenate([inc.eligible[:, None], np.ones((c, p), dtype=bool),
+                            possible_self], axis=1)
+    chances = None
+    if context is not None and (strategic or managed):
+        v = context.behaviour.voters
+        record = inc.belief if v.retrospection == Retrospection.belief else inc.record
+        is_inc = np.zeros((c, width), dtype=bool)
+        is_inc[:, 0] = True
+        rec = np.zeros((c, width))
+        rec[:, 0] = record
+        valence = candidate_valence(columns["competence"], columns["party"], is_inc, rec, v,
+                                    dominant)
+        post = np.repeat(np.arange(c), width)
+        utility = poll_utilities(columns["x"].ravel(), columns["y"].ravel(), valence.ravel(),
+                                 columns["party"].ravel(), post, median, context.support, v)
+        starts = np.arange(0, (c + 1) * width, width)
+
+        def chances(field: np.ndarray) -> np.ndarray:
+            """Each person's chance against the ``field`` (bool[C, W]) plus itself."""
+            return shares_within(utility, starts, v.noise_scale,
+                                 field.ravel()).reshape(c, width)
+
+    if strategic and chances is not None:
+        base = np.concatenate([np.full((c, 1), b.incumbent_runs),
+                               np.broadcast_to(rates[None, :], (c, p)),
+                               np.full((c, m), b.self_stand)], axis=1)
+        draw = np.concatenate([stand_draw[:, None], party_draw,
+                               uniforms(k, srow, SELF_STAND).reshape(c, m)], axis=1)
+        decided = could.copy()
+        for _ in range(2):  # against everyone who could stand, then against who would
+            decided = could & (draw < _stand_chance(base, chances(decided), b))
+        stands = decided[:, 0]
+        party_in = decided[:, 1:1 + p].copy()
+        party_in &= ~(stands & (inc.party >= 0))[:, None] | (inc.party[:, None] != prow)
+        self_in = decided[:, 1 + p:] & (reach >= below[:, None])
+        stood = decided.sum(axis=1)
+    else:
+        stood = stands.astype(np.int64) + party_in.sum(axis=1) + possible_self.sum(axis=1)
+    if renominate and full is not None:
+        gate = stands & (inc.party == dominant)
+        fresh = tuple(columns[name][:, 1 + dominant]
+                      for name in ("x", "y", "competence", "loyalty"))
+        dropped = gate & ~_renominated(keys, inc, fresh, full, dominant)
+        stands = stands & ~dropped
+        party_in[dropped, dominant] = True
+    present = np.concatenate([stands[:, None], party_in, self_in], axis=1)
+    rejected_draw = uniforms(k, rows, REJECT).reshape(c, width)
+    if managed and chances is not None:
+        challenger = (columns["party"] != dominant) | (dominant < 0)
+        chance = chances(present)
+        rejection = 1.0 / (1.0 + np.exp(-(_logit(b.registration_rejection)
+                                          + b.managed_filter * chance * challenger)))
+        rejected = rejected_draw < rejection
+    else:
+        rejected = rejected_draw < b.registration_rejection
     if b.council_signature_threshold > 0 and councils is not None:
         for j in np.flatnonzero(present.any(axis=1)).tolist():  # an option (Russia), per post
             cols = np.flatnonzero(present[j])
@@ -191,7 +343,24 @@ def direct_entry(year: int, units: np.ndarray, keys: np.ndarray, electorate: np.
             passed = council_filter(xy, columns["party"][j, cols], councils[j][0],
                                     councils[j][1], b.council_signature_threshold)
             rejected[j, cols[~passed]] = True
-    return _assemble(year, units, present & ~rejected, present.sum(axis=1), inc, columns)
+    keep = present & ~rejected
+    technical = np.zeros(c, dtype=bool)
+    if managed and b.technical_rate > 0 and dominant >= 0:
+        alone = (keep.sum(axis=1) == 1) & (keep & (columns["party"] == dominant)).any(axis=1)
+        technical = alone & (uniforms(keys, 0, TECHNICAL) < b.technical_rate)
+        tx, ty, _, tl = _traits(keys, np.full(c, TECHNICAL_ROW, dtype=np.int64),
+                                median[:, 0], median[:, 1], 2 * b.platform_sd,
+                                np.full(c, -1), b, dominant)
+        extra = {"x": tx, "y": ty, "competence": np.full(c, b.technical_competence
+                                                          * b.competence_sd),
+                 "loyalty": tl, "party": np.full(c, -1), "nomination": np.full(c, _SELF)}
+        columns = {name: np.concatenate([col, np.asarray(extra[name]).reshape(c, 1)], 1)
+                   for name, col in columns.items()}
+        keep = np.concatenate([keep, technical[:, None]], axis=1)
+        present = np.concatenate([present, technical[:, None]], axis=1)
+    stages = np.column_stack([could.sum(axis=1), stood, technical]).astype(np.int64)
+    return _assemble(year, units, keep, present[:, :width].sum(axis=1), inc, columns,
+                     stages=stages)
 
 
 def shortlist_entry(year: int, units: np.ndarray, keys: np.ndarray, median: np.ndarray,
