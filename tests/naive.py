@@ -355,3 +355,33 @@ def approve(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_
                 out[i] = sum(1 << (j - 1) for r, j in enumerate(ranked)
                              if r == 0 or util[j] >= first - margin)
     return out
+
+
+def learn(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy, voter_party,
+          voter_strength, w_dist, w_party, voted, winner, rule, logit, aspiration):
+    """Turnout learning (aspiration_kernel): new (logit, aspiration) as float32 arrays."""
+    rate, habit, memory, cost = (float(r) for r in rule)
+    logit = np.array(logit, dtype=np.float32)
+    aspiration = np.array(aspiration, dtype=np.float32)
+    for c in range(len(starts)):
+        w = int(winner[c])
+        if w < 0:
+            continue
+        k0, k1 = int(cand_start[c]), int(cand_start[c + 1])
+        for i in range(int(starts[c]), int(stops[c])):
+            us = base_utilities(i, k0, k1 - k0, cand_xy, cand_valence, cand_party, voter_xy,
+                                voter_party, voter_strength, w_dist, w_party)
+            best = us.index(max(us)) if us else -1
+            did = float(voted[i])
+            payoff = (1.0 if best == w else 0.0) - cost * did
+            a = float(aspiration[i])
+            p = 1.0 / (1.0 + math.exp(-float(logit[i])))
+            if (did > 0) == (payoff >= a):
+                p = p + rate * (1.0 - p)
+            else:
+                p = p - rate * p
+            p = p + habit * (did - p)
+            p = min(max(p, 0.001), 0.999)
+            logit[i] = np.float32(math.log(p / (1.0 - p)))
+            aspiration[i] = np.float32(memory * a + (1.0 - memory) * payoff)
+    return logit, aspiration

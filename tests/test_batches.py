@@ -340,13 +340,18 @@ def test_the_contest_table_from_columns_equals_the_per_contest_table(rule):
 
 def test_offices_keep_each_holders_record_by_hand():
     from akimsim.agents import Traits
+    from akimsim.agents.behaviour.accountability import Effort
     from akimsim.agents.offices import Offices
+
+    def split(focus):
+        focus = np.array(focus)
+        return Effort(focus, focus, 1.0 - focus)
 
     pool = CandidatePool.of_people([[(7, Traits(0.1, 0.2, 1.5, 0.3, 0))],
                                     [(8, Traits(0.0, 0.0, -1.0, 2.0, -1))]])
     o = Offices(2, capacity=2)
     o.seat(np.array([0, 1]), pool, np.array([0, 1]), 2020, 1, np.array([2025, 2025]),
-           np.array([0.5, 0.5]), acting=False)
+           split([0.5, 0.5]), acting=False)
     units = np.array([0, 1])
     assert o.record(units, 5).tolist() == [0.0, 0.0]  # no year in office yet
     assert o.mean_loyalty(units, 5).tolist() == [0.3, 2.0]  # the trait until then
@@ -357,8 +362,10 @@ def test_offices_keep_each_holders_record_by_hand():
     assert o.record(units, 5).tolist() == [7.0 / 3, 14.0 / 3]
     assert o.mean_loyalty(units, 1).tolist() == [2.0, 4.0]
     # a new holder starts afresh; the incumbent's new term keeps its record
-    o.seat(np.array([1]), pool, np.array([0]), 2023, 2, 2028, np.array([0.9]), acting=True)
-    o.renew(np.array([0]), 2028, 2, np.array([0.4]))
+    o.seat(np.array([1]), pool, np.array([0]), 2023, 2, 2028, split([0.9]), acting=True)
+    o.renew(np.array([0]), 2028, 2, split([0.4]))
+    assert o.focus.tolist() == [0.4, 0.9]
+    assert o.effort_appointer.tolist() == pytest.approx([0.6, 0.1])
     assert o.person_id.tolist() == [7, 7]
     assert o.record(units, 5).tolist() == [7.0 / 3, 0.0]
     assert o.consecutive_terms.tolist() == [2, 1]

@@ -160,7 +160,7 @@ def test_an_unknown_tier_in_a_step_names_the_step_and_the_allowed_values():
 @pytest.mark.parametrize(("override", "suggestion"), [
     ("seeed=1", "did you mean 'seed'?"),
     ("end_yaer=2016", "did you mean 'end_year'?"),
-    ("behaviour.voters.voter_sdd=1", "did you mean 'behaviour.voters.voter_sd'?"),
+    ("behaviour.voters.voter_sdd=1", "did you mean 'behaviour.voters.voter_sd'"),
     ("output.colour=red", "(the keys of output are: figures, progress, overwrite)"),
     ("territory=atlantis", "the options of territory are: kazakhstan, kazakhstan_sample"),
 ])

@@ -73,6 +73,7 @@ def test_the_population_depends_on_exactly_the_fields_its_key_lists():
     """Every voter field outside POPULATION_FIELDS leaves the voters unchanged, and
     every field in it changes them, so runs that reuse voters by key equal fresh runs."""
     import dataclasses
+    import enum
 
     import numpy as np
 
@@ -92,7 +93,11 @@ def test_the_population_depends_on_exactly_the_fields_its_key_lists():
     reference = voters(cfg.behaviour.voters)
     for f in dataclasses.fields(cfg.behaviour.voters):
         old = getattr(cfg.behaviour.voters, f.name)
-        changed = replace(cfg.behaviour.voters, **{f.name: old + 0.25})
+        if isinstance(old, enum.Enum):  # a mechanism's switch: another option
+            new = next(m for m in type(old) if m != old)
+        else:
+            new = old + 0.25
+        changed = replace(cfg.behaviour.voters, **{f.name: new})
         same = np.array_equal(voters(changed), reference)
         moved = replace(cfg, behaviour=replace(cfg.behaviour, voters=changed))
         same_key = replicas.population_key(moved) == replicas.population_key(cfg)

@@ -174,7 +174,7 @@ def all_kernels():
 def test_every_kernel_is_cached_and_every_parallel_loop_is_a_kernel():
     found = all_kernels()
     kernels = {n: f for n, f in found.items() if n.endswith("_kernel")}
-    assert len(kernels) == 16
+    assert len(kernels) == 17
     for name, fn in found.items():
         assert fn._cache.__class__.__name__ == "FunctionCache", name
         is_kernel = name.endswith("_kernel")

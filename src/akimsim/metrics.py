@@ -62,15 +62,16 @@ TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {"contests": {"ties": TIES_TYPE
 
 CONTEST_COLUMNS = [
     "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
-    "n_candidates", "nominated", "candidate_ids", "candidate_parties",
+    "n_candidates", "considered", "stood", "nominated", "technical", "candidate_ids",
+    "candidate_parties",
     "candidate_nominations", "candidate_x", "candidate_y", "votes", "first_preferences",
     "against_all", "first_round_votes", "rounds",
     "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
     "winner_dominant", "margin", "enc", "winner_median_distance", "incumbent_ran",
     "incumbent_reelected", "incumbent_record", "tie", "ties",
 ]
-_INT_COLUMNS = ["year", "n_candidates", "nominated", "against_all", "rounds", "electorate",
-                "ballots", "winner_id"]
+_INT_COLUMNS = ["year", "n_candidates", "considered", "stood", "nominated", "technical",
+                "against_all", "rounds", "electorate", "ballots", "winner_id"]
 _FLAG_COLUMNS = ["winner_dominant", "incumbent_ran", "incumbent_reelected", "tie"]
 #: a count below every real one, to mask a winner out of a maximum
 _FLOOR = np.int64(-(2**62))
@@ -188,7 +189,10 @@ def _batch_columns(batch: Any, terr: Any, names: list[str], dominant: int) -> di
         "kind": [k.value for k in cols.kind],
         "status": status,
         "n_candidates": counts.astype(np.int64),
+        "considered": (cols.stages[:, 0] if popular else counts).astype(np.int64),
+        "stood": (cols.stages[:, 1] if popular else counts).astype(np.int64),
         "nominated": (cols.nominated if popular else counts).astype(np.int64),
+        "technical": (cols.stages[:, 2] if popular else np.zeros(c)).astype(np.int64),
         "candidate_ids": _split(cols.candidate_id.tolist(), starts),
         "candidate_parties": _split(cand_party.tolist(), starts),
         "candidate_nominations": _split(nomination, starts),
@@ -227,8 +231,11 @@ def contest_table(record: RunRecord) -> pd.DataFrame:
     :func:`contest_table_by_contest`, which ``tests/test_batches.py`` checks it against).
 
     Columns: year, unit_id, unit_name, tier, regime, rule, kind, status, n_candidates,
-    nominated, candidate_ids, candidate_parties, candidate_nominations, candidate_x and
-    candidate_y (platforms in the policy space), votes (the
+    considered, stood, nominated and technical (in a direct race, who could have stood,
+    who decided to, who was nominated and the technical candidates added at registration;
+    elsewhere the listed candidates and no technical one), candidate_ids,
+    candidate_parties, candidate_nominations, candidate_x and candidate_y (platforms in the
+    policy space), votes (the
     rule's final counts), first_preferences (popular votes), against_all,
     first_round_votes, rounds, electorate, ballots, turnout (popular votes only),
     winner_id, winner_party, winner_nomination, winner_dominant, margin and enc
@@ -290,7 +297,10 @@ def contest_table_by_contest(record: RunRecord) -> pd.DataFrame:
             "kind": out.kind.value,
             "status": out.status.value,
             "n_candidates": len(out.candidate_ids),
+            "considered": out.considered if popular else len(out.candidate_ids),
+            "stood": out.stood if popular else len(out.candidate_ids),
             "nominated": out.nominated if popular else len(out.candidate_ids),
+            "technical": out.technical if popular else 0,
             "candidate_ids": list(out.candidate_ids),
             "candidate_parties": parties,
             "candidate_nominations": [n.value for n in out.candidate_nominations],

@@ -41,7 +41,9 @@ from akimsim.agents import (
 )
 from akimsim.agents.behaviour.accountability import Effort, effort_of
 from akimsim.agents.behaviour.appraisal import appointer_scores
+from akimsim.agents.behaviour.choice import choice_weights
 from akimsim.agents.behaviour.entry import shortlist_entry
+from akimsim.agents.behaviour.learning import TurnoutLearner
 from akimsim.agents.behaviour.retrospection import prior_weight
 from akimsim.agents.councils import draw_councils
 from akimsim.agents.offices import Offices
@@ -61,6 +63,7 @@ from akimsim.config import (
     RunConfig,
     Status,
     Tier,
+    TurnoutLearning,
     validate,
 )
 from akimsim.elections.councils import (
@@ -143,6 +146,9 @@ class AkimModel(mesa.Model):
         # supporters of each party (last column: unattached) in each unit's electorate
         self.party_supporters = party_supporters(self.territory, self.population,
                                                  len(self.parties))
+        # voters who learn whether to vote carry their propensities through the run
+        self.learner = TurnoutLearner(self.population, cfg.behaviour.voters) \
+            if cfg.behaviour.voters.learning == TurnoutLearning.aspiration else None
         # the share of each unit's voters attached to each party (float64[U, P])
         electorate = np.maximum(self.party_supporters.sum(axis=1), 1)[:, None]
         self.support = self.party_supporters[:, :-1] / electorate
@@ -532,10 +538,12 @@ class AkimModel(mesa.Model):
                         stop=terr.stop[units].astype(np.int64), keys=keys)
 
     def _run_batch(self, year: int, tier: Tier, regime: RegimeName, units: np.ndarray) -> None:
+        learner = self.learner
         ctx = SelectionContext(self.population, self.cfg.behaviour, self.cfg.rule,
                                self.dominant, self.parties, record_choices=self.materialised,
                                support=self.support,
-                               voters_per_row=1.0 / self.cfg.territory.scale)
+                               voters_per_row=1.0 / self.cfg.territory.scale,
+                               turnout_logit=None if learner is None else learner.logit)
         impl = self.regime_impl[regime]
         vac = self._vacancies(year, tier, units)
         contests = self._contests(vac, regime, impl.come_forward(vac, ctx))
@@ -545,6 +553,11 @@ class AkimModel(mesa.Model):
             views = [Candidate(self, contests.pool, k, int(units[j]), year)
                      for k, j in enumerate(post)]
         selection = impl.select(contests, ctx)
+        if learner is not None and selection.ballots is not None:
+            batch, cands, voted, winner = selection.ballots
+            learner.update(batch, cands, choice_weights(self.cfg.behaviour.voters,
+                                                        self.cfg.rule.approval_margin),
+                           voted, winner)
         if selection.choices is not None and self.last_choice is not None:
             seen = selection.choices != -3
             self.last_choice[seen] = selection.choices[seen]
@@ -607,6 +620,8 @@ class AkimModel(mesa.Model):
             "party": o.party.tolist(),
             "competence": o.competence.tolist(),
             "focus": o.focus.tolist(),
+            "effort_voters": o.effort_voters.copy(),
+            "effort_appointer": o.effort_appointer.copy(),
             "performance": self.year_performance.copy(),
             "loyalty_shown": self.year_loyalty.copy(),
             "tenure": o.tenure.tolist(),

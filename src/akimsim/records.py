@@ -27,7 +27,8 @@ class ContestRecord:
 #: the columns of one year's office rows, in order (see :meth:`RunRecord.add_offices`)
 OFFICE_COLUMNS: tuple[str, ...] = (
     "year", "unit", "tier_code", "unit_regime", "selected_by", "acting", "person_id", "party",
-    "competence", "focus", "performance", "loyalty_shown", "tenure",
+    "competence", "focus", "effort_voters", "effort_appointer", "performance", "loyalty_shown",
+    "tenure",
 )
 
 

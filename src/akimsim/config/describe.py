@@ -64,9 +64,11 @@ def _comments(cls: type) -> dict[str, str]:
 
 
 def status_of(comment: str) -> str:
-    """The status a comment gives: calibrated, law, figure, open question or
-    assumption; "not labelled" when it names none."""
+    """The status a comment gives: a mechanism's switch, calibrated, law, figure, open
+    question or assumption; "not labelled" when it names none."""
     text = comment.lower()
+    if text.startswith("a switch"):
+        return "switch"
     if "calibrated" in text:
         return "calibrated"
     if re.search(r"\blaw\b", text):

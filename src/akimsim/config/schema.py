@@ -123,22 +123,22 @@ class VoterBehaviour:
     record_weight: float = real(0.6)  # retrospective weight on the incumbent's record; assumption
     noise_scale: float = at_least(0.7, 0)  # Gumbel scale of idiosyncratic taste; assumption
     against_all_utility: float = utility(-1.6)  # utility of the "against all" line; assumption
-    # --- issue 14: what turnout responds to (agents.behaviour.turnout) ---
-    # ``fixed``: the tier's salience and the number of candidates; ``context``: also the
-    # size of the race's electorate and how close the race is expected to be
+    # a switch (issue 14; agents.behaviour.turnout): ``fixed``, the tier's salience and the
+    # number of candidates; ``context``, also the size of the race's electorate and how
+    # close the race is expected to be
     turnout_mode: TurnoutMode = TurnoutMode.fixed
     # context: logit turnout per unit of ln(electorate / size_reference), the electorate
     # counted in registered voters (the simulated ones over territory.scale); the
-    # mechanism a finding of aggregate studies (Geys 2006), the value to calibrate on the
-    # turnout-size pattern (Kyzylorda region, 2025)
+    # mechanism a finding of aggregate studies (Geys 2006), the value an assumption until
+    # fitted to the turnout-size pattern (Kyzylorda region, 2025)
     size_effect: float = between(0.0, -3, 3, what="a logit per log voter")
     size_reference: float = positive(1660.0, "voters")  # figure: voters per race, 2021
     # context: logit turnout per unit of expected closeness (1 minus the expected lead of
     # the favourite over the runner-up); the mechanism a finding of aggregate studies
     # (Geys 2006), the value an assumption
     closeness_effect: float = between(0.0, -5, 5, what="a logit")
-    # --- issue 14: turnout learning (agents.behaviour.learning) ---
-    # ``aspiration``: after each direct election every voter of it reinforces what it did
+    # a switch (issue 14; agents.behaviour.learning): ``none``, fixed propensities;
+    # ``aspiration``, after each direct election every voter of it reinforces what it did
     # when its payoff met its aspiration and moves away from it otherwise (Bendor,
     # Diermeier and Ting 2003), plus a habit step toward what it did (Fowler 2006); the
     # propensities carry to the next election
@@ -148,10 +148,10 @@ class VoterBehaviour:
     aspiration_memory: float = share(0.8)  # weight of the old aspiration; assumption
     aspiration_start: float = real(0.5)  # every voter's first aspiration; assumption
     vote_cost: float = at_least(0.2, 0)  # the payoff lost by voting (winning pays 1); assumption
-    # --- issue 14: what voters hold against a sitting akim (agents.behaviour.retrospection)
-    # ``record``: the mean performance of the last term; ``belief``: the posterior mean of
-    # the akim's competence from every year of performance in office (normal prior of sd
-    # candidates.competence_sd, noise of sd akims.performance_noise)
+    # a switch (issue 14; agents.behaviour.retrospection): what voters hold against a
+    # sitting akim: ``record``, the mean performance of the last term; ``belief``, the
+    # posterior mean of its competence from every year of performance in office (normal
+    # prior of sd candidates.competence_sd, noise of sd akims.performance_noise)
     retrospection: Retrospection = Retrospection.record
 
 
@@ -180,25 +180,28 @@ class CandidateBehaviour:
     # signatures every nominee of a direct race needs; a deputy signs for one nominee
     # only (see entry.council_filter). 0 = no filter (Kazakhstan).
     council_signature_threshold: float = share(0.0)
-    # --- issue 14: who stands (agents.behaviour.entry) ---
-    # ``fixed``: the probabilities above; ``strategic``: a person stands with probability
-    # logistic(logit(base) + entry_sensitivity * (chance - entry_reference)), the chance of
-    # winning from a poll of the potential field (citizen-candidate entry with logistic
-    # costs: Osborne and Slivinski 1996, Besley and Coate 1997); the base is
-    # incumbent_runs, the party's nominate_rate or self_stand
+    # a switch (issue 14; agents.behaviour.entry): ``fixed``, the probabilities above;
+    # ``strategic``, a person stands with probability logistic(logit(base) +
+    # entry_sensitivity * (chance - entry_reference)), the chance of winning from a poll of
+    # the potential field (citizen-candidate entry with logistic costs: Osborne and
+    # Slivinski 1996, Besley and Coate 1997); the base is incumbent_runs, the party's
+    # nominate_rate or self_stand
     entry: EntryMode = EntryMode.fixed
-    entry_sensitivity: float = between(3.0, 0, 50, what="a logit per unit of chance")  # assumption
+    # strategic: how much the chance of winning moves the decision; assumption
+    entry_sensitivity: float = between(3.0, 0, 50, what="a logit per unit of chance")
     entry_reference: float = share(1 / 3)  # the chance at which the base rates hold; assumption
-    # strategic: a would-be self-nominee's chance of standing at the reference chance
+    # strategic: a would-be self-nominee's chance of standing at the reference chance;
+    # assumption
     self_stand: float = between(0.8, 0, 1, lo_open=True, hi_open=True, what="a probability")
-    # ``uniform``: every nominee rejected with registration_rejection; ``managed``: the
-    # rejection logit rises by managed_filter times a non-dominant nominee's chance of
-    # winning, and races the dominant party's nominee would face alone get technical
-    # candidates (assumptions: managed pre-selection as reported for Kazakhstan's and
-    # Russia's commissions, not measured)
+    # a switch (issue 14; agents.behaviour.entry): ``uniform``, every nominee rejected with
+    # registration_rejection; ``managed``, the rejection logit rises by managed_filter
+    # times a non-dominant nominee's chance of winning, and races the dominant party's
+    # nominee would face alone get a technical candidate with technical_rate
     registration: RegistrationMode = RegistrationMode.uniform
+    # managed pre-selection, as reported for commissions in Kazakhstan and Russia but not
+    # measured: assumptions
     managed_filter: float = between(0.0, 0, 50, what="a logit per unit of chance")
-    technical_rate: float = share(0.0, "a probability")  # a technical candidate per lone race
+    technical_rate: float = share(0.0, "a probability")  # per lone race; assumption
     technical_competence: float = real(-1.0)  # their competence, in competence sd; assumption
 
 
@@ -220,12 +223,12 @@ class AkimBehaviour:
     # (promotion, resignation, removal), so the council elects a successor for a full
     # term; calibrated (issue 13) to the 2017 round's 1,416 posts against 2,454 in 2013
     departure_rate: float = share(0.201, "a probability")
-    # --- issue 14: effort (agents.behaviour.accountability) ---
-    # ``formula``: a fixed share of effort for voters set by the weights (docs/model.md
-    # 6.2); ``career``: effort on each task (voters' local services, the appointer's
-    # mandated tasks) is base_effort plus career_stakes times what a unit of it adds to
-    # the selector's score, nothing in a last allowed term (career concerns: Holmström
-    # 1999; multi-task: Holmström and Milgrom 1991)
+    # a switch (issue 14; agents.behaviour.accountability): ``formula``, a fixed share of
+    # effort for voters set by the weights (docs/model.md 6.2); ``career``, effort on each
+    # task (voters' local services, the appointer's mandated tasks) is base_effort plus
+    # career_stakes times what a unit of it adds to the selector's score, nothing in a
+    # last allowed term (career concerns: Holmström 1999; multi-task: Holmström and
+    # Milgrom 1991)
     effort: EffortMode = EffortMode.formula
     base_effort: float = at_least(0.3, 0)  # effort on each task without career concerns; assumption
     career_stakes: float = at_least(1.0, 0)  # the post's value over the cost of effort; assumption
@@ -265,16 +268,16 @@ class AppointerBehaviour:
     # value calibrated (issue 13) to the consent-vote shares since 2022
     open_vote_pressure: float = real(0.01)
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
-    # --- issue 14: what appointers see (agents.behaviour.appraisal) ---
-    # ``exact``: a candidate's competence and loyalty themselves, plus an incumbent's record;
-    # ``signals``: a newcomer's competence and loyalty through noise of sd screening_noise
-    # (shrunk toward the prior), an incumbent's record of performance and of loyalty shown
-    # over its tenure, and the votes its unit delivered to the dominant party
+    # a switch (issue 14; agents.behaviour.appraisal): ``exact``, a candidate's competence
+    # and loyalty themselves, plus an incumbent's record; ``signals``, a newcomer's
+    # competence and loyalty through noise of sd screening_noise (shrunk toward the
+    # prior), an incumbent's record of performance and of loyalty shown over its tenure,
+    # and the votes its unit delivered to the dominant party
     observation: AppointerView = AppointerView.exact
-    screening_noise: float = at_least(1.0, 0)  # assumption
-    # weight on vote delivery (the dominant party's council vote share in the unit over the
-    # country's, in percentage points / 10); positive in studies of Russia (Reuter and
-    # Robertson 2012); the value to bound by that evidence
+    screening_noise: float = at_least(1.0, 0)  # signals: sd of the screening noise; assumption
+    # signals: weight on vote delivery (the dominant party's share of the unit's council
+    # seats minus the country's, times ten); positive in studies of Russia (Reuter and
+    # Robertson 2012); the value an assumption, to bound by that evidence
     delivery_weight: float = real(0.0)
     # the dominant party renominates its sitting akim in a direct race only when the
     # appointer above ranks it above a fresh nominee (party gatekeeping; assumption)

@@ -28,28 +28,36 @@ from akimsim.world import Population
 
 def cast_ballots(population: Population, batch: ContestBatch, candidates: CandidateArrays,
                  logit_shift: np.ndarray, weights: ChoiceWeights, *, depth: int,
-                 approval: bool = False) -> BallotBox:
+                 approval: bool = False, turnout_logit: np.ndarray | None = None
+                 ) -> BallotBox:
     """Turnout and sincere ballots of every voter of a batch.
 
     ``logit_shift`` float64[C] is each contest's turnout shift. The box holds ``voted``
     uint8[N], ``ranking`` int8[N, depth] (the ``depth`` most preferred candidates each
     voter ranks above "against all") and, with ``approval``, ``approvals`` uint32[N].
-    Rows outside the batch are 0 / -1.
+    Rows outside the batch are 0 / -1. ``turnout_logit`` replaces the population's
+    propensities (voters who learn: :mod:`akimsim.agents.behaviour.learning`).
     """
-    return rank_ballots(population, batch, candidates, turn_out(population, batch, logit_shift),
-                        weights, depth=depth, approval=approval)
+    voted = turn_out(population, batch, logit_shift, turnout_logit)
+    return rank_ballots(population, batch, candidates, voted, weights, depth=depth,
+                        approval=approval)
 
 
-def turn_out(population: Population, batch: ContestBatch, logit_shift: np.ndarray
-             ) -> np.ndarray:
+def turn_out(population: Population, batch: ContestBatch, logit_shift: np.ndarray,
+             turnout_logit: np.ndarray | None = None) -> np.ndarray:
     """Who turns out in the batch's contests (uint8[N]: 1 votes, 0 abstains or is outside
-    the batch); an election day's single turnout decision for all its ballots."""
+    the batch); an election day's single turnout decision for all its ballots. Each
+    voter's propensity is ``turnout_logit`` (float32[N]) if given, else the
+    population's."""
     check_batch(batch, population.n)
     if logit_shift.shape != (batch.n_contests,):
         raise ValueError("logit_shift must have one entry per contest")
+    logit = population.turnout_logit if turnout_logit is None else turnout_logit
+    if logit.shape != (population.n,) or logit.dtype != np.float32:
+        raise ValueError("turnout_logit must be float32[N]")
     voted = np.zeros(population.n, dtype=np.uint8)
     with balanced():
-        turnout_kernel(batch, population.turnout_logit, logit_shift, voted)
+        turnout_kernel(batch, logit, logit_shift, voted)
     return voted
 
 

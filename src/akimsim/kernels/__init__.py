@@ -1,11 +1,12 @@
 """Numba kernels: arrays (grouped in named tuples) in, arrays out.
 
 Owns all per-voter work: drawing the voters (:mod:`.population`), turnout and ballots
-(:mod:`.ballots`), counting them (:mod:`.counts`), with one counter-based generator and
-its table of channels (:mod:`.rng`), the array groups (:mod:`.layout`) and the one place
-that sets compile flags (:mod:`._jit`). Imports nothing of the package but these modules;
-the wrappers that validate input and allocate outputs live in :mod:`akimsim.world` and
-:mod:`akimsim.elections`. Every kernel has a slow twin in ``tests/naive.py``.
+(:mod:`.ballots`), counting them (:mod:`.counts`), turnout learning (:mod:`.learning`),
+with one counter-based generator and its table of channels (:mod:`.rng`), the array
+groups (:mod:`.layout`) and the one place that sets compile flags (:mod:`._jit`).
+Imports nothing of the package but these modules; the wrappers that validate input and
+allocate outputs live in :mod:`akimsim.world`, :mod:`akimsim.elections` and
+:mod:`akimsim.agents.behaviour`. Every kernel has a slow twin in ``tests/naive.py``.
 """
 
 from akimsim.kernels._jit import balanced
@@ -31,6 +32,8 @@ from akimsim.kernels.layout import (
     ChoiceWeights,
     ContestBatch,
     IrvCounts,
+    LearnedTurnout,
+    LearningRule,
     PartyLayout,
     RunoffRule,
     TwoRoundCounts,
@@ -42,6 +45,7 @@ from akimsim.kernels.layout import (
     VoterTraitParams,
     VoterTraits,
 )
+from akimsim.kernels.learning import aspiration_kernel
 from akimsim.kernels.population import party_count_kernel, unit_median_kernel, voters_kernel
 from akimsim.kernels.rng import lot_priority, uniform01
 
@@ -50,6 +54,8 @@ __all__ = [
     "ChoiceWeights",
     "ContestBatch",
     "IrvCounts",
+    "LearnedTurnout",
+    "LearningRule",
     "PartyLayout",
     "RunoffRule",
     "TwoRoundCounts",
@@ -62,6 +68,7 @@ __all__ = [
     "VoterTraits",
     "approval_kernel",
     "approval_tally_kernel",
+    "aspiration_kernel",
     "balanced",
     "borda_kernel",
     "count_flags_kernel",

@@ -227,3 +227,25 @@ class VoterTraits(NamedTuple):
     party: np.ndarray
     strength: np.ndarray
     turnout_logit: np.ndarray
+
+
+class LearningRule(NamedTuple):
+    """Turnout learning: the reinforcement step, the habit step, the weight of the old
+    aspiration and the payoff lost by voting (winning pays 1)."""
+
+    rate: float
+    habit: float
+    memory: float
+    cost: float
+
+
+class LearnedTurnout(NamedTuple):
+    """What turnout learning reads and writes: ``voted`` uint8[N] and ``winner`` int64[C]
+    (a slot, or -1 for a contest without one) are read; ``logit`` float32[N] (each voter's
+    propensity to vote on the logit scale, before a contest's shift) and ``aspiration``
+    float32[N] are updated in place."""
+
+    voted: np.ndarray
+    winner: np.ndarray
+    logit: np.ndarray
+    aspiration: np.ndarray

@@ -36,6 +36,7 @@ from akimsim.config import (
     Tier,
 )
 from akimsim.elections import TieBreak
+from akimsim.kernels import CandidateArrays, ContestBatch
 from akimsim.kernels.rng import APPOINTER_NOISE, normals
 from akimsim.world import Population
 
@@ -126,6 +127,9 @@ class ContestOutcome(NamedTuple):
     plain appointment); ``first_round`` the first round's when there were more;
     ``first_preferences`` the voters' first preferences in a direct election.
     ``winner`` is a slot of ``candidate_ids`` or -1; ``ties`` every tie a lot settled.
+    ``considered``, ``stood`` and ``technical`` count, in a direct race, the people who
+    could have stood, those who decided to (before signatures and registration), and
+    the technical candidates added at registration (0 elsewhere).
     """
 
     year: int
@@ -150,6 +154,9 @@ class ContestOutcome(NamedTuple):
     winner: int
     ties: tuple[TieBreak, ...] = ()
     first_preferences: tuple[int, ...] = ()
+    considered: int = 0
+    stood: int = 0
+    technical: int = 0
 
     @property
     def winner_id(self) -> int | None:
@@ -175,6 +182,8 @@ class SelectionContext:
     #: registered voters per simulated voter (1 / territory.scale): a race's electorate
     #: as turnout sees it
     voters_per_row: float = 1.0
+    #: voters' learned propensities to vote (float32[N]) when they learn, else None
+    turnout_logit: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,7 @@ class ContestColumns:
     rule: tuple[RuleName | SelectionMethod, ...]
     status: tuple[Status, ...]
     nominated: np.ndarray  # int64[C]
+    stages: np.ndarray  # int64[C, 3]: considered, stood, technical (direct races)
     electorate: np.ndarray
     ballots: np.ndarray
     against_all: np.ndarray
@@ -230,12 +240,14 @@ class ContestColumns:
                 self.cand_start.tolist(), self.unit.tolist(), self.nominated.tolist(),
                 self.electorate.tolist(), self.ballots.tolist(), self.against_all.tolist(),
                 self.rounds.tolist(), self.winner.tolist(), self.has_votes.tolist(),
-                self.has_first_round.tolist(), self.has_first_preferences.tolist())
+                self.has_first_round.tolist(), self.has_first_preferences.tolist(),
+                self.stages.tolist())
 
     def outcome(self, j: int) -> ContestOutcome:
         """Contest ``j`` as an immutable record."""
         (ids, party, x, y, inc, votes, first, prefs, start, unit, nominated, electorate,
-         ballots, against, rounds, winner, has_votes, has_first, has_prefs) = self._lists
+         ballots, against, rounds, winner, has_votes, has_first, has_prefs,
+         stages) = self._lists
         k0, k1 = start[j], start[j + 1]
         mine = inc[k0:k1]
         return ContestOutcome(
@@ -249,7 +261,8 @@ class ContestColumns:
             votes=tuple(votes[k0:k1]) if has_votes[j] else (), against_all=against[j],
             first_round=tuple(first[k0:k1]) if has_first[j] else None, rounds=rounds[j],
             winner=winner[j], ties=self.ties.get(j, ()),
-            first_preferences=tuple(prefs[k0:k1]) if has_prefs[j] else ())
+            first_preferences=tuple(prefs[k0:k1]) if has_prefs[j] else (),
+            considered=stages[j][0], stood=stages[j][1], technical=stages[j][2])
 
     def outcomes(self) -> list[ContestOutcome]:
         return [self.outcome(j) for j in range(self.n)]
@@ -276,6 +289,7 @@ def columns(contests: Contests, rows: np.ndarray, cand_start: np.ndarray, *,
         year=contests.year, tier=contests.tier, regime=contests.regime,
         unit=contests.units.astype(np.int64), kind=tuple(contests.kinds), rule=tuple(rule),
         status=tuple(status), nominated=pool.nominated.astype(np.int64),
+        stages=pool.stages.astype(np.int64),
         electorate=zeros if electorate is None else electorate.astype(np.int64),
         ballots=zeros if ballots is None else ballots.astype(np.int64),
         against_all=zeros if against_all is None else against_all.astype(np.int64),
@@ -308,6 +322,9 @@ class Selection:
     columns: ContestColumns
     winners: np.ndarray
     choices: np.ndarray | None = None
+    #: a direct batch's ballots for voters who learn: the batch, its candidates, who voted
+    #: and each contest's winning slot (-1 for none), in the batch's order
+    ballots: tuple[ContestBatch, CandidateArrays, np.ndarray, np.ndarray] | None = None
 
     @property
     def outcomes(self) -> list[ContestOutcome]:

@@ -78,9 +78,12 @@ class Direct(Regime):
         rounds = np.zeros(c, dtype=np.int64)
         ties: dict[int, tuple[TieBreak, ...]] = {}
         choices = None
+        learned = None
         if runnable.shape[0]:
-            box, rows = self._ballot_box(contests, runnable, ctx, spec)
+            box, rows, cands = self._ballot_box(contests, runnable, ctx, spec)
             decided = spec.decisions(box, rule_cfg)
+            if ctx.turnout_logit is not None:  # voters who learn learn from the outcome
+                learned = (box.batch, cands, box.voted, np.asarray(decided.winner, np.int64))
             prefs[rows] = box.first_preferences.votes
             has_prefs[runnable] = True
             if ctx.record_choices:
@@ -109,11 +112,11 @@ class Direct(Regime):
                        against_all=against, rounds=rounds, first_round=first_round,
                        has_first_round=has_first_round, first_preferences=prefs,
                        has_first_preferences=has_prefs, ties=ties)
-        return Selection(cols, winners, choices)
+        return Selection(cols, winners, choices, learned)
 
     @staticmethod
     def _ballot_box(contests: Contests, runnable: np.ndarray, ctx: SelectionContext,
-                    spec: RuleSpec) -> tuple[BallotBox, np.ndarray]:
+                    spec: RuleSpec) -> tuple[BallotBox, np.ndarray, CandidateArrays]:
         """Turnout and ballots of every voter of the runnable contests, via the kernels;
         also the pool rows of their candidates, in the box's order."""
         v = ctx.behaviour.voters
@@ -151,5 +154,6 @@ class Direct(Regime):
         depth = int(np.max(counts)) if spec.full_ranking else 1
         box = cast_ballots(ctx.population, batch, candidates, shift,
                            choice_weights(v, ctx.rule.approval_margin), depth=depth,
-                           approval=spec.ballot == BallotKind.approval)
-        return box, rows
+                           approval=spec.ballot == BallotKind.approval,
+                           turnout_logit=ctx.turnout_logit)
+        return box, rows, candidates
