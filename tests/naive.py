@@ -376,10 +376,7 @@ def learn(starts, stops, cand_start, cand_xy, cand_valence, cand_party, voter_xy
             payoff = (1.0 if best == w else 0.0) - cost * did
             a = float(aspiration[i])
             p = 1.0 / (1.0 + math.exp(-float(logit[i])))
-            if (did > 0) == (payoff >= a):
-                p = p + rate * (1.0 - p)
-            else:
-                p = p - rate * p
+            p = p + rate * (1.0 - p) if (did > 0) == (payoff >= a) else p - rate * p
             p = p + habit * (did - p)
             p = min(max(p, 0.001), 0.999)
             logit[i] = np.float32(math.log(p / (1.0 - p)))

@@ -19,7 +19,12 @@ from akimsim.agents.behaviour.accountability import effort_of, marginal_scores, 
 from akimsim.agents.behaviour.appraisal import seen_by_appointer, shrink
 from akimsim.agents.behaviour.entry import EntryContext, _stand_chance, direct_entry
 from akimsim.agents.behaviour.learning import TurnoutLearner
-from akimsim.agents.behaviour.prospects import closeness, mean_strength, poll_utilities, shares_within
+from akimsim.agents.behaviour.prospects import (
+    closeness,
+    mean_strength,
+    poll_utilities,
+    shares_within,
+)
 from akimsim.agents.behaviour.retrospection import prior_weight, voters_view
 from akimsim.agents.behaviour.turnout import contest_logit_shift
 from akimsim.agents.offices import Offices
@@ -51,6 +56,21 @@ from akimsim.kernels import (
 from akimsim.kernels.rng import derive_keys
 from akimsim.world.population import Population
 
+
+def previous() -> BehaviourConfig:
+    """The behaviour with every issue-14 switch at its previous option (as
+    ``scenario=thin_behaviour`` sets them)."""
+    b = BehaviourConfig()
+    b.voters = replace(b.voters, turnout_mode=TurnoutMode.fixed,
+                       learning=TurnoutLearning.none, retrospection=Retrospection.record)
+    b.candidates = replace(b.candidates, entry=EntryMode.fixed,
+                           registration=RegistrationMode.uniform)
+    b.akims = replace(b.akims, effort=EffortMode.formula, mobilisation=0.0)
+    b.appointers = replace(b.appointers, observation=AppointerView.exact, delivery_weight=0.0,
+                           renomination=False)
+    return b
+
+
 # ------------------------------------------------------------------ turnout in context
 
 
@@ -63,7 +83,7 @@ def test_context_turnout_shift_by_hand():
     want = 0.8 + 0.2 * math.log(3) - 0.5 * math.log(2) + 0.8
     assert got[0] == pytest.approx(want, rel=1e-12)
     # the fixed mode ignores size and closeness, and needs neither
-    fixed = contest_logit_shift(VoterBehaviour(), Tier.rural, np.array([3]))
+    fixed = contest_logit_shift(previous().voters, Tier.rural, np.array([3]))
     assert fixed[0] == pytest.approx(0.8 + 0.2 * math.log(3), rel=1e-12)
     with pytest.raises(ValueError, match="electorate and closeness"):
         contest_logit_shift(v, Tier.rural, np.array([3]))
@@ -123,8 +143,8 @@ def test_learning_step_by_hand():
                          np.array([2], np.uint64))
     cands = CandidateArrays(np.array([[0.0, 0.0], [2.0, 0.0]]), np.zeros(2),
                             np.array([-1, -1], np.int16))
-    voters = VoterArrays(np.array([[0.1, 0.0], [1.9, 0.0]], np.float32), np.array([-1, -1], np.int8),
-                         np.zeros(2, np.float32))
+    voters = VoterArrays(np.array([[0.1, 0.0], [1.9, 0.0]], np.float32),
+                         np.array([-1, -1], np.int8), np.zeros(2, np.float32))
     state = LearnedTurnout(np.array([1, 0], np.uint8), np.array([0]),
                            np.zeros(2, np.float32), np.full(2, 0.5, np.float32))
     aspiration_kernel(batch, cands, voters, ChoiceWeights(1.0, 1.0, 0.7, -1.6, 1.0),
@@ -204,7 +224,7 @@ def test_a_run_with_learning_voters_changes_their_propensities_only_after_direct
 def test_belief_about_competence_by_hand():
     # performance 1.0 then 2.0, noise 0.8 and competence sd 1: the prior weighs 0.64
     # years, so the belief is 3 / 2.64; the record is the mean, 1.5
-    b = BehaviourConfig()
+    b = previous()
     assert prior_weight(b) == pytest.approx(0.64)
     o = Offices(1, 4)
     o.remember(np.array([1.0]), np.array([0.0]))
@@ -227,7 +247,8 @@ def test_belief_about_competence_by_hand():
 # ------------------------------------------------------------------ entry
 
 
-PARTIES = [PartyConfig("D", 0.4, 0.0, 0.3, 0.8, dominant=True), PartyConfig("S", 0.1, -0.5, 0.0, 0.3)]
+PARTIES = [PartyConfig("D", 0.4, 0.0, 0.3, 0.8, dominant=True),
+           PartyConfig("S", 0.1, -0.5, 0.0, 0.3)]
 
 
 def test_stand_chance_by_hand():
@@ -254,13 +275,13 @@ def _entry(behaviour, inc, n=3000, seed=1):
 
 
 def test_strategic_incumbents_with_a_good_record_stand_more_often():
-    b = BehaviourConfig()
+    b = previous()
     b.candidates = replace(b.candidates, entry=EntryMode.strategic, entry_sensitivity=4.0)
     good = _entry(b, _incumbents(3000, 2.0))
     poor = _entry(b, _incumbents(3000, -2.0))
     assert good.incumbent.sum() > poor.incumbent.sum() + 300
-    fixed = _entry(BehaviourConfig(), _incumbents(3000, 2.0))
-    fixed_poor = _entry(BehaviourConfig(), _incumbents(3000, -2.0))
+    fixed = _entry(previous(), _incumbents(3000, 2.0))
+    fixed_poor = _entry(previous(), _incumbents(3000, -2.0))
     assert fixed.incumbent.sum() == fixed_poor.incumbent.sum()  # the record does not matter
     # stages: everyone who could stand (incumbent, two parties, the would-be self-nominees)
     assert (good.stages[:, 0] >= 3).all()
@@ -268,10 +289,10 @@ def test_strategic_incumbents_with_a_good_record_stand_more_often():
 
 
 def test_managed_registration_rejects_strong_challengers_and_adds_technical_candidates():
-    b = BehaviourConfig()
+    b = previous()
     b.candidates = replace(b.candidates, registration=RegistrationMode.managed,
                            managed_filter=6.0, technical_rate=1.0, self_nominee_rate=0.5)
-    uniform = _entry(BehaviourConfig(), Incumbents.none(3000))
+    uniform = _entry(previous(), Incumbents.none(3000))
     managed = _entry(b, Incumbents.none(3000))
     nominees_u = uniform.nominated.sum()
     dominant_u = (uniform.party == 0).sum()
@@ -290,7 +311,7 @@ def test_managed_registration_rejects_strong_challengers_and_adds_technical_cand
 
 
 def test_the_party_drops_an_incumbent_its_appointer_ranks_below_a_fresh_nominee():
-    b = BehaviourConfig()
+    b = previous()
     b.candidates = replace(b.candidates, incumbent_runs=1.0, registration_rejection=0.0)
     b.appointers = replace(b.appointers, renomination=True, noise=0.0)
     z = np.zeros(2)
@@ -315,7 +336,7 @@ def test_career_effort_by_hand():
     # loyalty weight 1.0 x loyalty gain 0.6 = 0.6 for the appointer; base 0.3, stakes 1:
     # efforts 0.6 and 0.9, focus 0.4. Direct, non-party: record weight 0.6 x 0.6 = 0.36,
     # nothing for the appointer: 0.66 and 0.3. In a last term, the base only.
-    b = BehaviourConfig()
+    b = previous()
     b.akims = replace(b.akims, effort=EffortMode.career)
     codes = np.array([RegimeName.appointment.code, RegimeName.direct.code,
                       RegimeName.direct.code])
@@ -330,7 +351,7 @@ def test_career_effort_by_hand():
     assert m_v[0] == pytest.approx(0.3 * 4 / 4.64)
     # the formula (before issue 14): a total effort of 1 split by the focus
     f = effort_of(codes, np.array([0, -1, -1]), np.array([False, False, True]), 0,
-                  BehaviourConfig())
+                  previous())
     assert f.focus.tolist() == pytest.approx([1 / 3, 1.0, 1.0])
     assert (f.voters + f.appointer).tolist() == pytest.approx([1.0, 1.0, 1.0])
 
@@ -343,7 +364,8 @@ def test_a_term_limit_takes_away_the_career_concerns_in_a_run():
     model = AkimModel(cfg).run()
     o = model.offices
     last = o.consecutive_terms >= 2
-    assert last.any() and (~last).any()
+    assert last.any()
+    assert (~last).any()
     assert o.effort_voters[last] == pytest.approx(cfg.behaviour.akims.base_effort)
     assert (o.effort_voters[~last] > cfg.behaviour.akims.base_effort).all()
 
@@ -359,7 +381,7 @@ def test_shrinking_a_signal_by_hand():
 
 
 def test_appointers_who_see_signals_never_read_competence():
-    b = BehaviourConfig()
+    b = previous()
     pool = CandidatePool.from_columns(
         np.array([2]), person_id=np.arange(2), x=np.zeros(2), y=np.zeros(2),
         competence=np.array([5.0, 5.0]), loyalty=np.array([1.0, 1.0]), party=np.array([0, -1]),
@@ -372,7 +394,9 @@ def test_appointers_who_see_signals_never_read_competence():
     assert exact.loyalty.tolist() == [1.0, 1.0]
     b.appointers = replace(b.appointers, observation=AppointerView.signals, screening_noise=1.0)
     seen = seen_by_appointer(pool, keys, b, 0)
-    assert seen.merit[0] == 0.4 and seen.loyalty[0] == 0.7 and seen.delivery[0] == 1.5
+    assert seen.merit[0] == 0.4
+    assert seen.loyalty[0] == 0.7
+    assert seen.delivery[0] == 1.5
     # the newcomer: its competence plus noise, shrunk by half toward 0
     from akimsim.kernels.rng import SCREEN, normals
 

@@ -94,3 +94,34 @@ def test_the_default_holds_the_2013_wave_and_stylised_institutions_the_previous_
     assert ap.nominees_mean == 0.0
     assert ap.consent_choice_from is None
     assert old.behaviour.akims.departure_rate == 0.0
+
+
+def test_thin_behaviour_restores_every_mechanism_and_value_of_before_issue_14():
+    from akimsim.config import (
+        AppointerView,
+        EffortMode,
+        EntryMode,
+        RegistrationMode,
+        Retrospection,
+        TurnoutLearning,
+        TurnoutMode,
+    )
+
+    old = to_run_config(compose_run(["scenario=thin_behaviour"]))
+    b = old.behaviour
+    assert b.voters.turnout_mode == TurnoutMode.fixed
+    assert b.voters.learning == TurnoutLearning.none
+    assert b.voters.retrospection == Retrospection.record
+    assert b.candidates.entry == EntryMode.fixed
+    assert b.candidates.registration == RegistrationMode.uniform
+    assert b.akims.effort == EffortMode.formula
+    assert b.akims.mobilisation == 0.0
+    assert b.appointers.observation == AppointerView.exact
+    assert b.appointers.delivery_weight == 0.0
+    assert not b.appointers.renomination
+    # the values issues 12 and 13 calibrated for that model
+    assert (b.voters.propensity_logit_mean, b.voters.region_turnout_sd,
+            b.voters.admin_support) == (0.936, 0.84, 0.888)
+    assert (b.candidates.self_nominee_rate, b.candidates.incumbent_runs) == (2.611, 0.485)
+    assert (b.appointers.nominees_mean, b.appointers.open_vote_pressure) == (2.795, 0.01)
+    assert (b.maslikhats.follow_nominator, b.akims.departure_rate) == (3.98, 0.201)

@@ -93,10 +93,9 @@ def test_the_population_depends_on_exactly_the_fields_its_key_lists():
     reference = voters(cfg.behaviour.voters)
     for f in dataclasses.fields(cfg.behaviour.voters):
         old = getattr(cfg.behaviour.voters, f.name)
-        if isinstance(old, enum.Enum):  # a mechanism's switch: another option
-            new = next(m for m in type(old) if m != old)
-        else:
-            new = old + 0.25
+        # a mechanism's switch gets another option, a number a quarter more
+        new = next(m for m in type(old) if m != old) if isinstance(old, enum.Enum) \
+            else old + 0.25
         changed = replace(cfg.behaviour.voters, **{f.name: new})
         same = np.array_equal(voters(changed), reference)
         moved = replace(cfg, behaviour=replace(cfg.behaviour, voters=changed))
