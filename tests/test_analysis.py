@@ -31,6 +31,7 @@ def _contests() -> pd.DataFrame:
         "winner_median_distance": [0.2, 0.4, 0.6, 0.8],
         "incumbent_reelected": [True, False, True, False],
         "incumbent_record": [1.0, -1.0, 0.5, 0.0],
+        "incumbent_delivery": [2.0, -1.0, 0.0, 3.0],
         "winner_id": [10, 11, 12, -1],
         "winner_dominant": [True, False, True, False],
         "winner_nomination": ["party", "self", "appointer", ""],
@@ -46,6 +47,11 @@ def test_contest_metrics_by_hand():
     assert m["retained_share"] == pytest.approx(2 / 3)  # regular term ends only
     expected = np.corrcoef([1.0, 0.0, 1.0], [1.0, -1.0, 0.5])[0, 1]
     assert m["retention_record_corr"] == pytest.approx(expected)
+    # the third regular contest has no delivery measured (0: a rural unit): two pairs only
+    assert math.isnan(m["retention_delivery_corr"])
+    four = pd.concat([_contests(), _contests().iloc[:2].assign(incumbent_delivery=[1.0, 0.5])])
+    got = contest_metrics(four)["retention_delivery_corr"]
+    assert got == pytest.approx(np.corrcoef([1, 0, 1, 0], [2.0, -1.0, 1.0, 0.5])[0, 1])
     assert m["new_akim_share"] == pytest.approx(1 / 3)  # of the three with a winner
     assert m["self_nominated_candidate_share"] == pytest.approx(4 / 6)  # popular votes
     assert m["rejected_share"] == pytest.approx(1 - 6 / 7)
@@ -119,3 +125,13 @@ def test_council_filter_by_hand():
     assert council_filter(np.zeros((0, 2)), np.zeros(0, np.int64), xy, party, 0.1).shape == (0,)
     none = council_filter(nxy, nparty, np.zeros((0, 2)), np.zeros(0, dtype=np.int64), 0.1)
     assert none.tolist() == [False, False, False]
+
+
+def test_office_metrics_by_hand():
+    from akimsim.analysis.pooled import office_metrics
+
+    offices = pd.DataFrame({"focus": [0.2, 0.4], "loyalty_shown": [1.0, 3.0],
+                            "performance": [0.5, 1.5], "competence": [-1.0, 2.0]})
+    m = office_metrics(offices)
+    assert m == pytest.approx({"focus_on_voters": 0.3, "loyalty_shown": 2.0,
+                               "performance": 1.0, "competence": 0.5})

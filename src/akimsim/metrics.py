@@ -68,7 +68,7 @@ CONTEST_COLUMNS = [
     "against_all", "first_round_votes", "rounds",
     "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
     "winner_dominant", "margin", "enc", "winner_median_distance", "incumbent_ran",
-    "incumbent_reelected", "incumbent_record", "tie", "ties",
+    "incumbent_reelected", "incumbent_record", "incumbent_delivery", "tie", "ties",
 ]
 _INT_COLUMNS = ["year", "n_candidates", "considered", "stood", "nominated", "technical",
                 "against_all", "rounds", "electorate", "ballots", "winner_id"]
@@ -220,6 +220,8 @@ def _batch_columns(batch: Any, terr: Any, names: list[str], dominant: int) -> di
         "incumbent_ran": inc_slot >= 0,
         "incumbent_reelected": (inc_slot >= 0) & (win == inc_slot),
         "incumbent_record": batch.incumbent_record.astype(np.float64),
+        "incumbent_delivery": (np.zeros(c) if batch.incumbent_delivery is None
+                               else batch.incumbent_delivery).astype(np.float64),
         "tie": np.array([j in cols.ties and len(cols.ties[j]) > 0 for j in range(c)],
                         dtype=bool),
         "ties": ties,
@@ -241,7 +243,9 @@ def contest_table(record: RunRecord) -> pd.DataFrame:
     winner_id, winner_party, winner_nomination, winner_dominant, margin and enc
     (effective number of candidates; on first preferences in popular votes, on
     deputies' votes in councils), winner_median_distance, incumbent_ran, incumbent_reelected,
-    incumbent_record, tie (whether a lot settled a tie) and ties (each tie as a record:
+    incumbent_record, incumbent_delivery (the votes the outgoing holder's unit delivered to
+    the dominant party at the last council election), tie (whether a lot settled a tie)
+    and ties (each tie as a record:
     round, stage, tied slots, their lots, the slots chosen).
     """
     if not record.batches:
@@ -328,6 +332,7 @@ def contest_table_by_contest(record: RunRecord) -> pd.DataFrame:
             "incumbent_ran": out.incumbent_slot >= 0,
             "incumbent_reelected": out.incumbent_slot >= 0 and win == out.incumbent_slot,
             "incumbent_record": rec.incumbent_record,
+            "incumbent_delivery": rec.incumbent_delivery,
             "tie": len(out.ties) > 0,
             "ties": [t.as_record() for t in out.ties],
         })

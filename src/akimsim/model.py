@@ -595,7 +595,8 @@ class AkimModel(mesa.Model):
             else:
                 rerun = rule.no_candidates == NoCandidatePolicy.rerun
             failed.append((int(units[j]), rerun))
-        self.run_record.add_batch(cols, vac.incumbents.record, vac.median)
+        self.run_record.add_batch(cols, vac.incumbents.record, vac.median,
+                                  vac.incumbents.delivery)
         if failed:
             lost = np.array([u for u, _ in failed], dtype=np.int64)
             ends = np.array([year + 1 if rerun else year + term for _, rerun in failed])

@@ -22,6 +22,7 @@ class ContestRecord:
     outcome: ContestOutcome
     incumbent_record: float
     unit_median: tuple[float, float]
+    incumbent_delivery: float = 0.0
 
 
 #: the columns of one year's office rows, in order (see :meth:`RunRecord.add_offices`)
@@ -40,6 +41,7 @@ class ContestBatchRecord:
     columns: ContestColumns
     incumbent_record: np.ndarray
     unit_median: np.ndarray
+    incumbent_delivery: np.ndarray | None = None
 
 
 @dataclass
@@ -62,12 +64,15 @@ class RunRecord:
     councils: list[dict[str, Any]] = field(default_factory=list)
 
     def add_batch(self, columns: ContestColumns, incumbent_record: np.ndarray,
-                  unit_median: np.ndarray) -> None:
+                  unit_median: np.ndarray, incumbent_delivery: np.ndarray | None = None
+                  ) -> None:
         if incumbent_record.shape != (columns.n,) or unit_median.shape != (columns.n, 2):
             raise ValueError("a batch record needs one incumbent record and one median per "
                              "contest")
+        delivery = np.zeros(columns.n) if incumbent_delivery is None \
+            else np.asarray(incumbent_delivery, float)
         self.batches.append(ContestBatchRecord(columns, np.asarray(incumbent_record, float),
-                                               np.asarray(unit_median, float)))
+                                               np.asarray(unit_median, float), delivery))
 
     def add_councils(self, rows: dict[str, Any]) -> None:
         """A batch of council rows (one list per column of
@@ -93,8 +98,11 @@ class RunRecord:
         for b in self.batches:
             record = b.incumbent_record.tolist()
             median = b.unit_median.tolist()
+            delivery = (np.zeros(b.columns.n) if b.incumbent_delivery is None
+                        else b.incumbent_delivery).tolist()
             out.extend(ContestRecord(b.columns.outcome(j), record[j], (median[j][0],
-                                                                       median[j][1]))
+                                                                       median[j][1]),
+                                     delivery[j])
                        for j in range(b.columns.n))
         return out
 

@@ -20,6 +20,9 @@ The metrics of one group (e.g. one seed x arm x tier) are:
 ``retention_record_corr``       correlation between being retained and the incumbent's
                                 record (mean performance over the term) at regular term
                                 ends: how strongly retention follows performance
+``retention_delivery_corr``     the same with the votes the incumbent's unit delivered to
+                                the dominant party (NaN where none was measured: rural
+                                units)
 ``new_akim_share``              share of winners who did not hold the post just before
 ``self_nominated_candidate_share``  self-nominated share of registered candidates
 ``rejected_share``              share of nominees not registered (direct races)
@@ -29,6 +32,8 @@ The metrics of one group (e.g. one seed x arm x tier) are:
 ``focus_on_voters``             mean share of akims' effort given to voters (office-years)
 ``loyalty_shown``               mean loyalty shown to the appointer (office-years)
 ``performance``                 mean performance signal of office holders (office-years)
+``competence``                  mean competence of office holders (office-years): whom the
+                                selection puts in office
 ==============================  ==============================================================
 """
 
@@ -45,19 +50,20 @@ from akimsim.config import ContestKind
 
 CONTEST_METRICS: tuple[str, ...] = (
     "contests", "turnout", "candidates_per_seat", "enc", "margin", "winner_median_distance",
-    "retained_share", "retention_record_corr", "new_akim_share",
+    "retained_share", "retention_record_corr", "retention_delivery_corr", "new_akim_share",
     "self_nominated_candidate_share", "rejected_share", "dominant_winner_share",
     "self_nominated_winner_share", "no_winner_share",
 )
-OFFICE_METRICS: tuple[str, ...] = ("focus_on_voters", "loyalty_shown", "performance")
+OFFICE_METRICS: tuple[str, ...] = ("focus_on_voters", "loyalty_shown", "performance",
+                                   "competence")
 METRICS: tuple[str, ...] = CONTEST_METRICS + OFFICE_METRICS
 
 #: The metrics the regime experiments compare (turnout, competitiveness, representation,
 #: retention and accountability).
 COMPARISON_METRICS: tuple[str, ...] = (
     "turnout", "enc", "margin", "winner_median_distance", "retained_share",
-    "retention_record_corr", "new_akim_share", "dominant_winner_share",
-    "focus_on_voters", "loyalty_shown", "performance",
+    "retention_record_corr", "retention_delivery_corr", "new_akim_share",
+    "dominant_winner_share", "focus_on_voters", "loyalty_shown", "performance", "competence",
 )
 
 #: Human labels for figures and tables.
@@ -70,6 +76,7 @@ METRIC_LABELS: dict[str, str] = {
     "winner_median_distance": "winner-to-median distance",
     "retained_share": "incumbents retained",
     "retention_record_corr": "retention follows record (corr.)",
+    "retention_delivery_corr": "retention follows votes delivered (corr.)",
     "new_akim_share": "new akims (of winners)",
     "self_nominated_candidate_share": "self-nominated candidates",
     "rejected_share": "nominees not registered",
@@ -79,6 +86,7 @@ METRIC_LABELS: dict[str, str] = {
     "focus_on_voters": "akims' focus on voters",
     "loyalty_shown": "loyalty shown to the appointer",
     "performance": "akims' performance",
+    "competence": "akims' competence",
 }
 
 
@@ -122,6 +130,9 @@ def contest_metrics(contests: pd.DataFrame) -> dict[str, float]:
     out["retained_share"] = float(retained.mean()) if retained.shape[0] else math.nan
     out["retention_record_corr"] = _corr(
         retained, regular["incumbent_record"].to_numpy(dtype=np.float64))
+    delivery = regular["incumbent_delivery"].to_numpy(dtype=np.float64) \
+        if "incumbent_delivery" in regular else np.zeros(len(regular))
+    out["retention_delivery_corr"] = _corr(retained, np.where(delivery != 0, delivery, np.nan))
     out["new_akim_share"] = measure("new_winner_share")
     out["self_nominated_candidate_share"] = measure("self_nominated_candidate_share")
     out["rejected_share"] = 1.0 - measure("registered_share", c[popular])
@@ -139,6 +150,7 @@ def office_metrics(offices: pd.DataFrame) -> dict[str, float]:
         "focus_on_voters": _mean(offices["focus"]),
         "loyalty_shown": _mean(offices["loyalty_shown"]),
         "performance": _mean(offices["performance"]),
+        "competence": _mean(offices["competence"]),
     }
 
 
