@@ -89,6 +89,22 @@ def test_context_turnout_shift_by_hand():
         contest_logit_shift(v, Tier.rural, np.array([3]))
 
 
+def test_the_size_effect_stops_at_the_cap():
+    # district salience 0.3, one candidate (ln 1 = 0), not close; 166,000 voters are
+    # counted as the cap's 6,640 (four times the 1,660 reference: -0.5 ln 4); with no
+    # cap (size_cap=0) as themselves (-0.5 ln 100); under the cap nothing changes
+    v = replace(VoterBehaviour(), turnout_mode=TurnoutMode.context, size_effect=-0.5,
+                closeness_effect=1.0, size_cap=6640.0)
+    one, zero = np.array([1]), np.array([0.0])
+    got = contest_logit_shift(v, Tier.district, one, np.array([166000.0]), zero)
+    assert got[0] == pytest.approx(0.3 - 0.5 * math.log(4), rel=1e-12)
+    free = contest_logit_shift(replace(v, size_cap=0.0), Tier.district, one,
+                               np.array([166000.0]), zero)
+    assert free[0] == pytest.approx(0.3 - 0.5 * math.log(100), rel=1e-12)
+    below = contest_logit_shift(v, Tier.district, one, np.array([3320.0]), zero)
+    assert below[0] == pytest.approx(0.3 - 0.5 * math.log(2), rel=1e-12)
+
+
 def test_poll_and_closeness_by_hand():
     # the median voter at the origin; a candidate at (1, 0) and one at the origin, no
     # valence, no party: utilities -1 and 0, shares e^-1/(1+e^-1) = 0.2689 and 0.7311,

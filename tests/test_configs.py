@@ -125,3 +125,9 @@ def test_thin_behaviour_restores_every_mechanism_and_value_of_before_issue_14():
     assert (b.candidates.self_nominee_rate, b.candidates.incumbent_runs) == (2.611, 0.485)
     assert (b.appointers.nominees_mean, b.appointers.open_vote_pressure) == (2.795, 0.01)
     assert (b.maslikhats.follow_nominator, b.akims.departure_rate) == (3.98, 0.201)
+
+
+def test_the_calibrated_preset_is_the_schemas_defaults():
+    # configs/behaviour/calibrated.yaml records the provenance of the defaults: composing it
+    # must change nothing
+    assert to_run_config(compose_run(["behaviour=calibrated"])) == to_run_config(compose_run())

@@ -137,8 +137,9 @@ def test_three_deputy_maslikhat_goes_to_second_round(host):
     # three candidates at the deputies' own positions: 1-1-1, no majority; the top two
     # (all tied, cut by lot) meet again and the middle deputy decides.
     cands = [person(host, 1, -1.0), person(host, 2, 0.0), person(host, 3, 1.0)]
-    beh_nominees = AppointerBehaviour(noise=0.0, min_candidates=3)
-    c = contest(host, cands, RegimeName.indirect, councils=[council(host, [-1.0, 0.0, 1.0])])
+    beh_nominees = AppointerBehaviour(noise=0.0, min_candidates=3, nominees_mean=0.0)  # three
+    c = contest(host, cands, RegimeName.indirect, councils=[council(host, [-1.0, 0.0, 1.0])],
+                appointer=President(host, -1, beh_nominees))
     ctx = context(village([0.0]))
     ctx = replace(ctx, behaviour=replace(ctx.behaviour, appointers=beh_nominees))
     (out,) = decide("indirect", [c], ctx)

@@ -8,6 +8,7 @@ import json
 import math
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ from akimsim.calibration.smm import (
     objective,
     write_calibration,
 )
-from akimsim.config import TerritoryConfig, TerritorySource
+from akimsim.config import TerritoryConfig, TerritorySource, TurnoutMode
 
 T = {"tier": "rural", "regime": "direct", "role": "calibration", "source": "s",
      "years": [2021, 2023]}
@@ -48,6 +49,10 @@ def _cfg() -> RunConfig:
                     territory=TerritoryConfig(source=TerritorySource.synthetic,
                                               districts_per_region=2))
     cfg.output.progress = False
+    # the machinery's tests read turnout as the fixed mechanism makes it (a propensity of
+    # 0.9, the start the tests name)
+    cfg.behaviour.voters = replace(cfg.behaviour.voters, turnout_mode=TurnoutMode.fixed,
+                                   propensity_logit_mean=0.9)
     return cfg
 
 

@@ -105,10 +105,11 @@ class VoterBehaviour:
     partisanship_logit_sd: float = at_least(1.0, 0)
     # turnout propensity on the logit scale ~ N(mean, sd) per voter, plus a shift per
     # region; assumption (mean propensity about 0.66 before the tier's salience)
-    propensity_logit_mean: float = real(0.936)  # calibrated (issue 12; 0.9 before)
+    # calibrated (issue 14; 0.936 in issue 12, 0.9 before)
+    propensity_logit_mean: float = real(0.82)
     propensity_logit_sd: float = at_least(1.0, 0)
     # logit sd across regions (66.5-90.9 % in 2021)
-    region_turnout_sd: float = at_least(0.84, 0)  # calibrated (issue 12; 0.4 before)
+    region_turnout_sd: float = at_least(0.554, 0)  # calibrated (issue 14; 0.84, 0.4 before)
     # logit turnout shift by tier of the contest: local races mobilise more; assumption
     salience_region: float = real(-0.3)
     salience_district: float = real(0.3)
@@ -119,24 +120,32 @@ class VoterBehaviour:
     competence_weight: float = real(0.5)  # assumption
     party_weight: float = real(1.0)  # assumption
     # bonus of the dominant party's nominee: an open question (docs/model.md)
-    admin_support: float = real(0.888)  # calibrated (issue 12; hand-set 1.2 before)
+    admin_support: float = real(0.701)  # calibrated (issue 14; 0.888, hand-set 1.2 before)
     record_weight: float = real(0.6)  # retrospective weight on the incumbent's record; assumption
     noise_scale: float = at_least(0.7, 0)  # Gumbel scale of idiosyncratic taste; assumption
     against_all_utility: float = utility(-1.6)  # utility of the "against all" line; assumption
     # a switch (issue 14; agents.behaviour.turnout): ``fixed``, the tier's salience and the
     # number of candidates; ``context``, also the size of the race's electorate and how
     # close the race is expected to be
-    turnout_mode: TurnoutMode = TurnoutMode.fixed
+    turnout_mode: TurnoutMode = TurnoutMode.context
     # context: logit turnout per unit of ln(electorate / size_reference), the electorate
     # counted in registered voters (the simulated ones over territory.scale); the
-    # mechanism a finding of aggregate studies (Geys 2006), the value an assumption until
-    # fitted to the turnout-size pattern (Kyzylorda region, 2025)
-    size_effect: float = between(0.0, -3, 3, what="a logit per log voter")
+    # mechanism a finding of aggregate studies (Geys 2006), the value calibrated (issue 14)
+    # to the turnout-size pattern (Kyzylorda region, 2025) and the 2021 turnout
+    size_effect: float = between(-1.545, -3, 3, what="a logit per log voter")
     size_reference: float = positive(1660.0, "voters")  # figure: voters per race, 2021
+    # context: the electorate beyond which size no longer lowers turnout (0: no cap, the
+    # first form of issue 14, which extrapolates the rural slope to districts and regions
+    # and gives them a turnout of a few per cent). The largest rural electorate the
+    # sources report (Akshukur village, Mangistau region, 6,877; DOMAIN.md), so the
+    # slope fitted on rural races is applied only within their range; the cap itself is
+    # an assumption (in the pivotal-voter logic the chance that a vote decides is
+    # already negligible at a few thousand voters)
+    size_cap: float = at_least(6877.0, 0)
     # context: logit turnout per unit of expected closeness (1 minus the expected lead of
     # the favourite over the runner-up); the mechanism a finding of aggregate studies
     # (Geys 2006), the value an assumption
-    closeness_effect: float = between(0.0, -5, 5, what="a logit")
+    closeness_effect: float = between(0.5, -5, 5, what="a logit")
     # a switch (issue 14; agents.behaviour.learning): ``none``, fixed propensities;
     # ``aspiration``, after each direct election every voter of it reinforces what it did
     # when its payoff met its aspiration and moves away from it otherwise (Bendor,
@@ -152,15 +161,16 @@ class VoterBehaviour:
     # sitting akim: ``record``, the mean performance of the last term; ``belief``, the
     # posterior mean of its competence from every year of performance in office (normal
     # prior of sd candidates.competence_sd, noise of sd akims.performance_noise)
-    retrospection: Retrospection = Retrospection.record
+    retrospection: Retrospection = Retrospection.belief
 
 
 @dataclass
 class CandidateBehaviour:
     """Who enters races and with what traits."""
 
-    # Poisson mean of would-be self-nominees; calibrated (issue 12; 2.4 before)
-    self_nominee_rate: float = between(2.611, 0, 100, what="a mean count")
+    # Poisson mean of would-be self-nominees; calibrated (issue 14, who could stand with
+    # strategic entry; 2.611 in issue 12, 2.4 before)
+    self_nominee_rate: float = between(3.743, 0, 100, what="a mean count")
     signature_threshold: float = share(0.01)  # law: 1 % of the unit's voters
     # share of voters a self-nominee can gather signatures from ~ Beta(a, b); assumption
     signature_reach_a: float = positive(1.2)
@@ -168,7 +178,8 @@ class CandidateBehaviour:
     # figure: 2,582 nominated, 2,297 registered (2021)
     registration_rejection: float = share(0.11, "a probability")
     # chance an eligible incumbent stands again
-    incumbent_runs: float = share(0.485, "a probability")  # calibrated (issue 12; 0.75)
+    # calibrated (issue 14: the chance at the reference chance of winning; 0.485, 0.75)
+    incumbent_runs: float = share(0.539, "a probability")
     # a nominee's distance from the party platform; assumption
     platform_sd: float = at_least(0.3, 0)
     competence_sd: float = at_least(1.0, 0)  # assumption
@@ -186,9 +197,9 @@ class CandidateBehaviour:
     # the potential field (citizen-candidate entry with logistic costs: Osborne and
     # Slivinski 1996, Besley and Coate 1997); the base is incumbent_runs, the party's
     # nominate_rate or self_stand
-    entry: EntryMode = EntryMode.fixed
-    # strategic: how much the chance of winning moves the decision; assumption
-    entry_sensitivity: float = between(3.0, 0, 50, what="a logit per unit of chance")
+    entry: EntryMode = EntryMode.strategic
+    # strategic: how much the chance of winning moves the decision; calibrated (issue 14)
+    entry_sensitivity: float = between(0.683, 0, 50, what="a logit per unit of chance")
     entry_reference: float = share(1 / 3)  # the chance at which the base rates hold; assumption
     # strategic: a would-be self-nominee's chance of standing at the reference chance;
     # assumption
@@ -221,20 +232,21 @@ class AkimBehaviour:
     performance_noise: float = at_least(0.8, 0)
     # a year's chance that an akim elected by a council leaves before the term ends
     # (promotion, resignation, removal), so the council elects a successor for a full
-    # term; calibrated (issue 13) to the 2017 round's 1,416 posts against 2,454 in 2013
-    departure_rate: float = share(0.201, "a probability")
+    # term; calibrated (issue 14; 0.201 in issue 13) to the 2017 round's 1,416 posts
+    # against 2,454 in 2013
+    departure_rate: float = share(0.196, "a probability")
     # a switch (issue 14; agents.behaviour.accountability): ``formula``, a fixed share of
     # effort for voters set by the weights (docs/model.md 6.2); ``career``, effort on each
     # task (voters' local services, the appointer's mandated tasks) is base_effort plus
     # career_stakes times what a unit of it adds to the selector's score, nothing in a
     # last allowed term (career concerns: Holmström 1999; multi-task: Holmström and
     # Milgrom 1991)
-    effort: EffortMode = EffortMode.formula
+    effort: EffortMode = EffortMode.career
     base_effort: float = at_least(0.3, 0)  # effort on each task without career concerns; assumption
     career_stakes: float = at_least(1.0, 0)  # the post's value over the cost of effort; assumption
     # the dominant party's extra administrative support in the akim's unit per unit of the
     # akim's effort for the appointer above base_effort (vote delivery); assumption
-    mobilisation: float = at_least(0.0, 0)
+    mobilisation: float = at_least(0.3, 0)
 
 
 @dataclass
@@ -252,9 +264,9 @@ class AppointerBehaviour:
     min_candidates: int = whole(2, 1)  # law (2022): at least two candidates go to the maslikhat
     # indirect elections: the mean number of nominees the akim above puts to the council
     # (at least one, at least two from ``two_nominees_from``; the rest Poisson); 0 puts
-    # exactly max(2, min_candidates), the rule before issue 13; calibrated (issue 13) to
-    # 2.79 candidates per post in 2017
-    nominees_mean: float = between(2.795, 0, 20, what="a mean count")
+    # exactly max(2, min_candidates), the rule before issue 13; calibrated (issue 14;
+    # 2.795 in issue 13) to 2.79 candidates per post in 2017
+    nominees_mean: float = between(2.724, 0, 20, what="a mean count")
     two_nominees_from: int = whole(2016, 1900, 2200, "a year")  # law (2016 amendments)
     # consent votes from this year on are a choice between the appointer's first two
     # candidates in an open vote of the deputies of all of the region's maslikhats (law,
@@ -265,23 +277,23 @@ class AppointerBehaviour:
                                             "null: yes/no votes in every year")
     # in an open consent vote, a deputy's utility bonus for the appointer's first
     # candidate (pressure of a vote cast in public); the mechanism an assumption, the
-    # value calibrated (issue 13) to the consent-vote shares since 2022
-    open_vote_pressure: float = real(0.01)
+    # value calibrated (issue 14; 0.01 in issue 13) to the consent-vote shares since 2022
+    open_vote_pressure: float = real(-0.266)
     consent_tiers: list[Tier] = field(default_factory=lambda: [Tier.region])  # law (2022)
     # a switch (issue 14; agents.behaviour.appraisal): ``exact``, a candidate's competence
     # and loyalty themselves, plus an incumbent's record; ``signals``, a newcomer's
     # competence and loyalty through noise of sd screening_noise (shrunk toward the
     # prior), an incumbent's record of performance and of loyalty shown over its tenure,
     # and the votes its unit delivered to the dominant party
-    observation: AppointerView = AppointerView.exact
+    observation: AppointerView = AppointerView.signals
     screening_noise: float = at_least(1.0, 0)  # signals: sd of the screening noise; assumption
     # signals: weight on vote delivery (the dominant party's share of the unit's council
     # seats minus the country's, times ten); positive in studies of Russia (Reuter and
     # Robertson 2012); the value an assumption, to bound by that evidence
-    delivery_weight: float = real(0.0)
+    delivery_weight: float = real(0.3)
     # the dominant party renominates its sitting akim in a direct race only when the
     # appointer above ranks it above a fresh nominee (party gatekeeping; assumption)
-    renomination: bool = False
+    renomination: bool = True
 
 
 @dataclass
@@ -349,9 +361,9 @@ class MaslikhatBehaviour:
     noise: float = at_least(0.5, 0)  # assumption
     # secret ballot of an indirect election: the bonus a deputy of the nominating akim's
     # party gives the akim's first nominee (the nominator's line); the mechanism an
-    # assumption, the value calibrated (issue 13) to the 2013 incumbents kept, at the top
-    # of its range: the target is not reached (0 before issue 13)
-    follow_nominator: float = real(3.98)
+    # assumption, the value calibrated (issue 14; 3.98 in issue 13) to the 2013 incumbents
+    # kept, which it does not reach (0 before issue 13)
+    follow_nominator: float = real(2.964)
     # open vote: consent if utility above this; calibrated (issue 12; -1.2 before)
     consent_threshold: float = real(-0.635)
     second_round: bool = True  # indirect: a top-two runoff if no majority in round one
