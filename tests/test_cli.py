@@ -79,3 +79,30 @@ def test_bad_input_fails_clearly_and_writes_nothing(tmp_path, args, needle):
     assert needle in proc.stderr + proc.stdout
     assert not out.exists() or not any(out.iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv"]
+
+
+def test_help_lists_every_subcommand_with_an_example(tmp_path):
+    from akimsim.edge.cli import HELP_COMMANDS, SUBCOMMANDS
+
+    proc = akimsim("--help", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) < 40  # one screen, not Hydra's listing
+    assert "== Configuration groups ==" not in proc.stdout
+    for name in [*SUBCOMMANDS, "run"]:
+        assert f"  {name} " in proc.stdout, name
+    assert {name for name, _, _ in HELP_COMMANDS} == {*SUBCOMMANDS, "run"}
+    assert all(example.startswith(f"akimsim {name}") for name, _, example in HELP_COMMANDS)
+    assert "--hydra-help" in proc.stdout
+
+
+def test_hydra_help_and_the_run_alias(tmp_path):
+    hydra = akimsim("--hydra-help", cwd=tmp_path)
+    assert hydra.returncode == 0, hydra.stderr
+    assert "== Configuration groups ==" in hydra.stdout
+    assert "territory" in hydra.stdout
+    assert akimsim("run", "--help", cwd=tmp_path).stdout == hydra.stdout
+    out = tmp_path / "run"
+    proc = akimsim("run", "territory=toy", "end_year=2014", f"hydra.run.dir={out}",
+                   "output.progress=false", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "summary.parquet").exists()

@@ -9,7 +9,8 @@ with observed figures (:mod:`akimsim.edge.validate`) and ``akimsim calibrate`` f
 behavioural parameters to them (:mod:`akimsim.edge.calibrate`); ``akimsim sensitivity``
 screens and decomposes the headline findings' dependence on the assumptions
 (:mod:`akimsim.edge.sensitivity`). Subcommands are read by argparse
-before Hydra sees the command line.
+before Hydra sees the command line. ``akimsim --help`` lists them with an example each;
+``akimsim --hydra-help`` gives Hydra's own help.
 """
 
 from __future__ import annotations
@@ -107,6 +108,43 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
+#: what ``akimsim --help`` lists: (name, what it does, one example)
+HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("run", "one simulation, or a sweep with -m (\"run\" may be left out)",
+     "akimsim run territory=kazakhstan_sample regimes.rural=direct seed=3"),
+    ("collect", "gather a sweep's job folders into one table per kind",
+     "akimsim collect multirun/regime_comparison --tables summary,contests"),
+    ("validate", "observed figures against the model's, with intervals",
+     "akimsim validate territory.scale=0.1 --seeds 10"),
+    ("calibrate", "fit behavioural parameters to the calibration targets (SMM)",
+     "akimsim calibrate territory.scale=0.1 --params behaviour --seeds 8 --budget 3600"),
+    ("sensitivity", "Morris and Sobol indices of the experiments' headline findings",
+     "akimsim sensitivity --trajectories 6 --samples 16 --seeds 2"),
+    ("dashboard", "the interactive page in a browser",
+     "akimsim dashboard --port 8521"),
+)
+
+
+def help_text() -> str:
+    """``akimsim --help``: the subcommands with one line and one example each."""
+    width = max(len(name) for name, _, _ in HELP_COMMANDS)
+    lines = ["usage: akimsim [SUBCOMMAND] [ARGS...]   or   akimsim [-m] [OVERRIDE...]", "",
+             "Simulates how Kazakhstan chooses its akims (appointment, election by the "
+             "maslikhat,", "direct election) and what that does to local democracy.", "",
+             "subcommands:"]
+    for name, what, example in HELP_COMMANDS:
+        lines += [f"  {name:<{width}}  {what}", f"  {'':<{width}}  e.g. {example}"]
+    lines += ["",
+              "Each subcommand has its own --help (akimsim validate --help).",
+              "A run is configured by Hydra overrides (configs/config.yaml; README, "
+              "'Configuring a run'):",
+              "  akimsim --cfg job            print the composed config",
+              "  akimsim --hydra-help         Hydra's own help: the config groups and "
+              "their options (also akimsim run --help)",
+              "  akimsim --debug ...          a traceback instead of a one-line error"]
+    return "\n".join(lines)
+
+
 def _stop(signum: int, frame: Any) -> None:
     """SIGTERM ends a run as Ctrl-C does: locks released, workers stopped."""
     raise KeyboardInterrupt
@@ -123,6 +161,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         sys.exit(SUBCOMMANDS[args[0]](args[1:]))
+    if args and args[0] in ("-h", "--help"):
+        print(help_text())
+        sys.exit(0)
+    if args and args[0] == "run":  # ``akimsim run ...`` is ``akimsim ...``
+        args = ["--hydra-help" if a in ("-h", "--help") else a for a in args[1:]]
+    # Hydra's own help (its 200-line listing of the config groups) behind its own flag
+    args = ["--help" if a == "--hydra-help" else a for a in args]
     debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR", "") == "1"
     args = [a for a in args if a != "--debug"]
     os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra raises; akimsim says what went wrong
