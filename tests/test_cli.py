@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -106,3 +107,31 @@ def test_hydra_help_and_the_run_alias(tmp_path):
                    "output.progress=false", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (out / "summary.parquet").exists()
+
+
+def test_scenarios_lists_every_shipped_preset(tmp_path):
+    from akimsim.edge.cli import PRESET_GROUPS
+    from akimsim.edge.hydra import CONFIG_DIR
+
+    proc = akimsim("scenarios", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    listed = proc.stdout.splitlines()
+    for group in PRESET_GROUPS:
+        for f in sorted((Path(CONFIG_DIR) / group).glob("*.yaml")):
+            line = next((x for x in listed if x.strip().startswith(f.stem + " ")), None)
+            assert line is not None, f"{group}/{f.name} not listed"
+            assert "(no description)" not in line, f"{group}/{f.name} has no header comment"
+    assert max(len(x) for x in listed) <= 100
+    assert "+sweep=NAME" in proc.stdout
+
+
+def test_a_preset_is_summarised_by_its_first_sentence(tmp_path):
+    from akimsim.edge.cli import preset_summary
+
+    f = tmp_path / "x.yaml"
+    f.write_text("# @package _global_\n# Russia's governors: direct election. Two\n"
+                 "# rounds.\n#   akimsim scenario=x\nrule: two_round\n")
+    assert preset_summary(f) == "Russia's governors: direct election."
+    assert preset_summary(f, width=12) == "Russia's..."
+    (tmp_path / "y.yaml").write_text("rule: plurality\n")
+    assert preset_summary(tmp_path / "y.yaml") == "(no description)"

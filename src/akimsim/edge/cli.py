@@ -98,6 +98,67 @@ def _sensitivity_command(argv: Sequence[str]) -> int:
     return sensitivity.run(argv)
 
 
+#: the config groups whose presets ``akimsim scenarios`` lists, in this order
+PRESET_GROUPS = ("scenario", "experiment", "regimes", "territory", "behaviour", "rule",
+                 "sweep")
+
+
+def preset_summary(path: Path, width: int = 100) -> str:
+    """The first sentence of a preset's header comment (``# @package`` lines skipped),
+    cut to ``width`` characters; "(no description)" if the file has none."""
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if not text.startswith("#"):
+            break
+        text = text.lstrip("#").strip()
+        if text.startswith("@package") or not text:
+            if words:
+                break
+            continue
+        words += text.split()
+        joined = " ".join(words)
+        if ". " in joined or joined.endswith("."):
+            break
+    joined = " ".join(words)
+    if not joined:
+        return "(no description)"
+    end = joined.find(". ")
+    first = joined[:end + 1] if end >= 0 else joined
+    return first if len(first) <= width else first[:width - 3].rstrip() + "..."
+
+
+def scenarios_text(config_dir: Path) -> str:
+    """``akimsim scenarios``: every preset of :data:`PRESET_GROUPS`, one line each."""
+    lines = []
+    for group in PRESET_GROUPS:
+        files = sorted((config_dir / group).glob("*.yaml"))
+        if not files:
+            continue
+        how = f"akimsim -m +{group}=NAME" if group == "sweep" else f"{group}=NAME"
+        lines += [f"{group} ({how}):"]
+        width = max(len(f.stem) for f in files)
+        lines += [f"  {f.stem:<{width}}  {preset_summary(f, max(40, 96 - width))}"
+                  for f in files]
+        lines.append("")
+    lines.append("Several presets in one sweep: akimsim -m scenario=kazakhstan,uzbekistan")
+    return "\n".join(lines)
+
+
+def _scenarios_command(argv: Sequence[str]) -> int:
+    """``akimsim scenarios``: the shipped presets with one line each."""
+    from akimsim.edge.hydra import CONFIG_DIR
+
+    parser = argparse.ArgumentParser(
+        prog="akimsim scenarios",
+        description="List the shipped presets (scenarios, experiments, regime timelines, "
+                    "territories, behaviour, voting rules, sweeps) with one line each: "
+                    "the first sentence of each file's header comment.")
+    parser.parse_args(list(argv))
+    print(scenarios_text(Path(CONFIG_DIR)))
+    return 0
+
+
 #: subcommands handled before Hydra sees the command line (``akimsim NAME ...``)
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "collect": _collect_command,
@@ -105,6 +166,7 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "validate": _validate_command,
     "calibrate": _calibrate_command,
     "sensitivity": _sensitivity_command,
+    "scenarios": _scenarios_command,
 }
 
 
@@ -122,6 +184,8 @@ HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
      "akimsim sensitivity --trajectories 6 --samples 16 --seeds 2"),
     ("dashboard", "the interactive page in a browser",
      "akimsim dashboard --port 8521"),
+    ("scenarios", "the shipped presets (scenarios, experiments, timelines...), a line each",
+     "akimsim scenarios"),
 )
 
 
