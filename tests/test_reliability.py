@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -130,6 +131,19 @@ def test_a_step_outside_the_years_is_an_error_or_a_warning():
     with pytest.warns(ConfigWarning, match=r"regimes.schedule\[0\] \(2100: rural -> direct\) "
                                             "falls after end_year 2015 and never applies"):
         AkimModel(cfg)
+    # a step that leaves less than one term before the last year is named
+    cfg.regimes = RegimesConfig(schedule=[ReformStep(year=2013, tier=Tier.rural),
+                                          ReformStep(year=2012, tier=Tier.district)])
+    cfg.start_year, cfg.end_year = 2012, 2015
+    with pytest.warns(ConfigWarning, match=r"regimes.schedule\[0\] \(2013: rural -> direct\) "
+                                            r"leaves 2 year\(s\) to end_year 2015, less than "
+                                            r"one 4-year term.*end_year=2017 or later"):
+        AkimModel(cfg)
+    cfg.end_year = 2017  # one whole term: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigWarning)
+        AkimModel(cfg)
+    cfg.start_year, cfg.end_year = 2013, 2015
     # a step before the first year applies at the start (documented, no warning)
     cfg.start_year, cfg.end_year = 2019, 2020
     cfg.regimes = RegimesConfig(schedule=[ReformStep(year=2013, tier=Tier.rural,
