@@ -173,23 +173,22 @@ class AkimModel(mesa.Model):
         for tier, pinned in self.pinned.items():
             if pinned is not None:
                 self.unit_regime[terr.units_of(tier)] = RegimeName(pinned).code
+        term = cfg.behaviour.akims.term_years
         for i, step in enumerate(cfg.regimes.schedule):
-            if step.year > cfg.end_year and self.pinned[Tier(step.tier)] is None:
-                warnings.warn(f"regimes.schedule[{i}] ({step.year}: {Tier(step.tier).value} "
-                              f"-> {RegimeName(step.regime).value}) falls after end_year "
-                              f"{cfg.end_year} and never applies", ConfigWarning, stacklevel=3)
-            elif (cfg.start_year <= step.year <= cfg.end_year
-                  and step.year + cfg.behaviour.akims.term_years > cfg.end_year
-                  and self.pinned[Tier(step.tier)] is None):
-                term = cfg.behaviour.akims.term_years
+            if self.pinned[Tier(step.tier)] is not None or step.year < cfg.start_year:
+                continue
+            label = (f"regimes.schedule[{i}] ({step.year}: {Tier(step.tier).value} -> "
+                     f"{RegimeName(step.regime).value})")
+            if step.year > cfg.end_year:
+                warnings.warn(f"{label} falls after end_year {cfg.end_year} and never applies",
+                              ConfigWarning, stacklevel=3)
+            elif step.year + term > cfg.end_year:
                 warnings.warn(
-                    f"regimes.schedule[{i}] ({step.year}: {Tier(step.tier).value} -> "
-                    f"{RegimeName(step.regime).value}) leaves {cfg.end_year - step.year} "
-                    f"year(s) to end_year {cfg.end_year}, less than one {term}-year term: no "
-                    "akim chosen under it reaches a regular term end, so re-election and "
-                    "retention under it are not measured; end_year="
-                    f"{step.year + term} or later would show one term", ConfigWarning,
-                    stacklevel=3)
+                    f"{label} leaves {cfg.end_year - step.year} year(s) to end_year "
+                    f"{cfg.end_year}, less than one {term}-year term: no akim chosen under it "
+                    "reaches a regular term end, so re-election and retention under it are "
+                    f"not measured; end_year={step.year + term} or later would show one term",
+                    ConfigWarning, stacklevel=3)
         # steps dated before the first year apply at the start, in date order
         for i, step in sorted(enumerate(cfg.regimes.schedule), key=lambda s: s[1].year):
             if step.year < cfg.start_year:

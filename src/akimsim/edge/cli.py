@@ -104,27 +104,22 @@ PRESET_GROUPS = ("scenario", "experiment", "regimes", "territory", "behaviour", 
 
 
 def preset_summary(path: Path, width: int = 100) -> str:
-    """The first sentence of a preset's header comment (``# @package`` lines skipped),
-    cut to ``width`` characters; "(no description)" if the file has none."""
-    words: list[str] = []
+    """The first sentence of a preset's header comment (its first paragraph, ``# @package``
+    lines skipped), cut to ``width`` characters; "(no description)" if it has none."""
+    paragraph: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        text = line.strip()
-        if not text.startswith("#"):
+        if not line.startswith("#"):
             break
-        text = text.lstrip("#").strip()
-        if text.startswith("@package") or not text:
-            if words:
-                break
-            continue
-        words += text.split()
-        joined = " ".join(words)
-        if ". " in joined or joined.endswith("."):
+        body = line.lstrip("#").strip()
+        if body and not body.startswith("@package"):
+            paragraph.append(body)
+        elif paragraph and not body:
             break
-    joined = " ".join(words)
-    if not joined:
+    text = " ".join(paragraph)
+    end = text.find(". ")
+    first = text[:end + 1] if end >= 0 else text
+    if not first:
         return "(no description)"
-    end = joined.find(". ")
-    first = joined[:end + 1] if end >= 0 else joined
     return first if len(first) <= width else first[:width - 3].rstrip() + "..."
 
 
@@ -228,8 +223,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args and args[0] in ("-h", "--help"):
         print(help_text())
         sys.exit(0)
-    if args and args[0] == "run":  # ``akimsim run ...`` is ``akimsim ...``
-        args = ["--hydra-help" if a in ("-h", "--help") else a for a in args[1:]]
+    if args and args[0] == "run":  # ``akimsim run ...`` is ``akimsim ...``; its --help is Hydra's
+        args = args[1:]
     # Hydra's own help (its 200-line listing of the config groups) behind its own flag
     args = ["--help" if a == "--hydra-help" else a for a in args]
     debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR", "") == "1"
