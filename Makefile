@@ -8,14 +8,14 @@ STAMP  := $(VENV)/.akimsim-installed
 RUN_DIR ?= results/main
 
 .PHONY: install run test test-fast test-slow lint bench bench-against bench-peers clean dashboard \
-	chromium
+	chromium docs notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,cluster,dashboard]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,cluster,dashboard,docs,notebooks]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -51,6 +51,15 @@ chromium:
 	    echo "the dashboard's browser test needs Chromium: sudo apt-get install -y chromium" \
 	      "(or set AKIMSIM_CHROMIUM to a Chromium executable)" >&2; exit 1; \
 	  fi; }
+
+## the documentation site in site/ (MkDocs, --strict: a broken link or reference fails);
+## tests/test_docs.py runs the same build
+docs: install
+	$(BIN)/mkdocs build --strict --site-dir site
+
+## the notebooks in JupyterLab (notebooks/README.md)
+notebooks: install
+	$(BIN)/jupyter lab notebooks/
 
 ## the interactive dashboard on http://127.0.0.1:8765/ (Ctrl-C to stop)
 dashboard: install

@@ -13,13 +13,14 @@ schema: unit_id,name,tier,parent_id,kind,voters,rural_posts,rural_voters,
 voters_basis,rural_basis).
 
 Sources
-  [S1] the project domain notes (shared/DOMAIN.md) (election-commission statements, national
+  [S1] the project domain notes (docs/sources.md#territory-units,
+       docs/sources.md#voter-register-2023) (election-commission statements, national
        statistics and encyclopaedia entries quoted there): national voter
        register 11,970,000 (Jan 2023); about 2,345 rural akim units in 2022
        (2,179 rural okrugs + 92 villages + 29 settlement okrugs + 48 cities of
        district significance); 1,209,817 voters in 730 rural races on
        25 Jul 2021 (about 1,660 voters per race).
-  [S2] DOMAIN.md: registered voters Turkistan Region 1,177,507 (largest) and
+  [S2] docs/sources.md#voter-register-2023: registered voters Turkistan Region 1,177,507 (largest) and
        Ulytau Region 138,277 (smallest), Jan 2023.
   [S3] de.wikipedia region articles (infobox population, citing the Bureau of
        National Statistics, 1 Jan 2023) and en.wikipedia Mangystau Region
@@ -300,8 +301,8 @@ HEADER = """\
 # territorial division: 17 oblasts + 3 republican cities; 165 districts + 37 regional cities (statistical division of 1 Jan 2023; see scripts/kazakhstan_raw/README.md for gaps)
 # voters = registered voters in the unit incl. everything below it; rural_posts = rural akim posts (rural okrugs + villages + settlement okrugs + cities of district significance); rural_voters = voters living in those units
 # Sources:
-# [S1] project domain notes shared/DOMAIN.md (election commission and statistics figures as quoted by news agencies): national voter register 11970000 (Jan 2023); about 2345 rural akim units (2022); 1209817 voters in 730 rural races of 25 Jul 2021 (about 1660 per race)
-# [S2] DOMAIN.md: registered voters Turkistan Region 1177507 and Ulytau Region 138277 (Jan 2023)
+# [S1] project domain notes docs/sources.md#territory-units and docs/sources.md#voter-register-2023 (election commission and statistics figures as quoted by news agencies): national voter register 11970000 (Jan 2023); about 2345 rural akim units (2022); 1209817 voters in 730 rural races of 25 Jul 2021 (about 1660 per race)
+# [S2] docs/sources.md#voter-register-2023: registered voters Turkistan Region 1177507 and Ulytau Region 138277 (Jan 2023)
 # [S3] de.wikipedia region articles citing the Bureau of National Statistics (population 1 Jan 2023); en.wikipedia Mangystau Region (1 Jan 2022)
 # [S4] citypopulation.de Kazakhstan Administrative Division (population estimate 2023-01-01; Bureau of National Statistics)
 # [S5] de.wikipedia district and city articles and the Zhetisu district table (population 1 Jan 2023; Bureau of National Statistics)

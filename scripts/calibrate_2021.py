@@ -3,7 +3,7 @@
     python scripts/calibrate_2021.py [--scale 0.1] [--admin 1.2 ...] [--seed 0]
 
 Runs Kazakhstan's reform timeline to 2022 and prints simulated figures of the rural
-direct races of 2021-2022 beside the observed ones (shared/DOMAIN.md). A quick check
+direct races of 2021-2022 beside the observed ones (docs/sources.md#rural-direct-2021). A quick check
 used to hand-set ``behaviour.voters.admin_support``; the proper experiment with
 confidence intervals over seeds is issue 4's ``reform_2021``.
 """

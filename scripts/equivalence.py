@@ -32,10 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-METRICS = ("turnout", "candidates_mean", "enc_mean", "margin_mean", "no_winner_share",
-           "reelection_rate", "dominant_winner_share", "self_nominated_winner_share",
-           "winner_median_distance", "competence_mean", "performance_mean", "focus_on_voters",
-           "acting_share", "contests")
+METRICS = ("turnout", "candidates_per_seat", "enc", "margin", "no_winner_share",
+           "incumbent_reselected_share", "dominant_winner_share", "self_nominated_winner_share",
+           "winner_median_distance", "competence", "performance", "focus_on_voters",
+           "acting_share")
+#: the summary's names before issue 15 (a revision from before runs under its own names)
+FORMERLY = {"candidates_mean": "candidates_per_seat", "enc_mean": "enc",
+            "margin_mean": "margin", "reelection_rate": "incumbent_reselected_share",
+            "competence_mean": "competence", "performance_mean": "performance"}
 
 
 def measure(out: Path, seeds: int, scale: float, first: int = 0) -> None:
@@ -57,7 +61,7 @@ def measure(out: Path, seeds: int, scale: float, first: int = 0) -> None:
                         regimes=kazakhstan_reform())
         cfg.output.progress = False
         model = AkimModel(cfg).run()
-        summary = model.summary_table()
+        summary = model.summary_table().rename(columns=FORMERLY)
         model.release()
         means = summary.groupby(["tier", "regime"])[list(METRICS)].mean()
         for (tier, regime), values in means.iterrows():

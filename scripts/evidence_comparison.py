@@ -1,4 +1,4 @@
-"""The model under the comparisons the studies of EVIDENCE.md make, same seeds.
+"""The model under the comparisons the studies of docs/sources.md#studies make, same seeds.
 
     python scripts/evidence_comparison.py [--seeds 10] [--workers 2]
         [--out experiments/evidence] [OVERRIDE ...]

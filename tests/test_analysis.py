@@ -19,6 +19,8 @@ def _contests() -> pd.DataFrame:
     return pd.DataFrame({
         "year": [2021, 2021, 2022, 2022],
         "kind": ["regular", "regular", "regular", "rerun"],
+        "regime": ["direct", "direct", "appointment", "direct"],
+        "rounds": [1, 2, 0, 1],
         "turnout": [0.5, 0.8, math.nan, 0.4],
         "electorate": [100, 300, 10, 100],
         "ballots": [50, 240, 10, 40],
@@ -42,7 +44,8 @@ def test_contest_metrics_by_hand():
     m = contest_metrics(_contests())
     assert m["contests"] == 4
     assert m["turnout"] == pytest.approx((50 + 240 + 40) / (100 + 300 + 100))
-    assert m["candidates_per_seat"] == pytest.approx(2.0)
+    assert m["candidates_per_seat"] == pytest.approx((3 + 2 + 1) / 3)  # not the shortlist
+    assert m["runoff_share"] == pytest.approx(1 / 3)  # of the three popular votes
     assert m["enc"] == pytest.approx(1.5)
     assert m["retained_share"] == pytest.approx(2 / 3)  # regular term ends only
     expected = np.corrcoef([1.0, 0.0, 1.0], [1.0, -1.0, 0.5])[0, 1]

@@ -236,7 +236,8 @@ def test_the_shipped_targets_load_and_cover_both_roles() -> None:
     roles = {t.role for t in targets}
     assert roles == {"calibration", "validation"}
     assert all(t.source for t in targets)
-    # district-tier figures are kept out of the project's targets (DOMAIN.md)
+    # district-tier figures are kept out of the project's targets
+    # (docs/sources.md#kept-out-of-calibration)
     assert not [t.name for t in targets if t.tier == "district"]
     assert select_roles(targets, ["validation"]) == [t for t in targets
                                                      if t.role == "validation"]

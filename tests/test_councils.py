@@ -94,7 +94,7 @@ def test_seat_counts_follow_the_electorate_within_the_caps():
     # elasticity 0: the tier's size everywhere (33 regions, 21 cities, 12 districts), the
     # councils of before issue 13
     assert flat.sum() == 20 * 33 + 37 * 21 + 165 * 12
-    # the default: 3,414 deputies (DOMAIN.md: 3,415 in 223 maslikhats, 2023)
+    # the default: 3,414 deputies (docs/sources.md#maslikhats: 3,415 in 223 maslikhats, 2023)
     assert seat_counts(MaslikhatBehaviour(), terr, units).sum() == 3414
     assert set(flat[terr.tier[units] == 0].tolist()) == {33}
     assert set(flat[np.isin(kind, ["regional_city", "city"])].tolist()) == {21}

@@ -85,8 +85,9 @@ def test_shares_lie_in_unit_interval(reform_run):
     for col in ("turnout",):
         vals = c[col].dropna()
         assert ((vals >= 0) & (vals <= 1)).all()
-    for col in ("turnout", "no_winner_share", "reelection_rate", "dominant_winner_share",
-                "self_nominated_winner_share", "focus_on_voters", "acting_share"):
+    for col in ("turnout", "no_winner_share", "incumbent_reselected_share",
+                "dominant_winner_share", "self_nominated_winner_share", "focus_on_voters",
+                "acting_share", "runoff_share"):
         vals = s[col].dropna()
         assert ((vals >= 0) & (vals <= 1)).all(), col
     assert ((c.margin.dropna() >= -1) & (c.margin.dropna() <= 1)).all()

@@ -41,12 +41,13 @@ MAY_IMPORT: dict[str, set[str]] = {
     "io": set(),
     "runner": {"config", "io", "metrics", "model", "analysis"},
     "replicas": {"config", "model", "world", "kernels", "streams"},
-    "analysis": {"analysis", "config"},
+    "analysis": {"analysis", "config", "glossary"},
+    "glossary": set(),  # the vocabulary of measures: data only
     "calibration": {"calibration", "analysis", "config", "replicas", "world", "model",
                     "runner", "io"},
     "edge": {"edge", "config", "kernels", "world", "agents", "elections", "regimes",
              "records", "metrics", "model", "runner", "io", "streams", "analysis", "__init__",
-             "replicas", "calibration"},
+             "replicas", "calibration", "glossary"},
     "__init__": {"config", "model"},
     "__main__": {"edge"},
 }

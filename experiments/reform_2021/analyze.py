@@ -9,7 +9,7 @@ Reads the jobs of ``akimsim -m experiment=reform_2021`` and writes, beside this 
 - ``observed_vs_simulated.png``: the same as a figure;
 - ``rural_over_time.png``: the rural tier's metrics per year, indirect then direct.
 
-Observed figures (../../../shared/DOMAIN.md, "Figures to calibrate against"): the
+Observed figures (docs/sources.md#rural-direct-2021 and the running totals after it): the
 first round of 25 July 2021 and the running totals of direct rural elections to
 August 2023.
 
@@ -33,7 +33,7 @@ from akimsim.edge.experiments import analysis_arguments, load_sweep, run_script
 
 HERE = Path(__file__).resolve().parent
 
-#: Observed (low, high); low == high for a point figure. Source: DOMAIN.md.
+#: Observed (low, high); low == high for a point figure. Source: docs/sources.md#rural-direct-2021.
 OBSERVED_2021: dict[str, tuple[float, float]] = {
     "turnout": (0.791, 0.791),  # 79.1 % overall
     "candidates_per_seat": (3.15, 3.15),  # 2,297 registered for 730 seats

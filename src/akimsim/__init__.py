@@ -35,6 +35,7 @@ from akimsim.config import (
     kazakhstan_reform,
     toy_config,
 )
+from akimsim.config.edit import params_of, with_params
 from akimsim.model import AkimModel
 
 __version__ = "0.1.0"
@@ -93,5 +94,7 @@ __all__ = [
     "Tier",
     "__version__",
     "kazakhstan_reform",
+    "params_of",
     "toy_config",
+    "with_params",
 ]

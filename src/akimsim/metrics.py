@@ -61,9 +61,9 @@ TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {"contests": {"ties": TIES_TYPE
 
 
 CONTEST_COLUMNS = [
-    "year", "unit_id", "unit_name", "tier", "regime", "rule", "kind", "status",
-    "n_candidates", "considered", "stood", "nominated", "technical", "candidate_ids",
-    "candidate_parties",
+    "year", "unit_id", "unit_name", "region_id", "region_name", "tier", "regime", "rule",
+    "kind", "status", "n_candidates", "considered", "stood", "nominated", "technical",
+    "candidate_ids", "candidate_parties",
     "candidate_nominations", "candidate_x", "candidate_y", "votes", "first_preferences",
     "against_all", "first_round_votes", "rounds",
     "electorate", "ballots", "turnout", "winner_id", "winner_party", "winner_nomination",
@@ -183,6 +183,8 @@ def _batch_columns(batch: Any, terr: Any, names: list[str], dominant: int) -> di
         "year": np.full(c, cols.year, dtype=np.int64),
         "unit_id": np.asarray(terr.unit_id, dtype=object)[unit],
         "unit_name": np.asarray(terr.name, dtype=object)[unit],
+        "region_id": np.asarray(terr.unit_id, dtype=object)[terr.region[unit]],
+        "region_name": np.asarray(terr.name, dtype=object)[terr.region[unit]],
         "tier": [cols.tier.value] * c,
         "regime": [cols.regime.value] * c,
         "rule": [r.value for r in cols.rule],
@@ -232,7 +234,8 @@ def contest_table(record: RunRecord) -> pd.DataFrame:
     """One row per contest (computed over each batch's columns at once; the same table as
     :func:`contest_table_by_contest`, which ``tests/test_batches.py`` checks it against).
 
-    Columns: year, unit_id, unit_name, tier, regime, rule, kind, status, n_candidates,
+    Columns: year, unit_id, unit_name, region_id and region_name (the region the unit
+    lies in), tier, regime, rule, kind, status, n_candidates,
     considered, stood, nominated and technical (in a direct race, who could have stood,
     who decided to, who was nominated and the technical candidates added at registration;
     elsewhere the listed candidates and no technical one), candidate_ids,
@@ -295,6 +298,8 @@ def contest_table_by_contest(record: RunRecord) -> pd.DataFrame:
             "year": out.year,
             "unit_id": terr.unit_id[out.unit],
             "unit_name": terr.name[out.unit],
+            "region_id": terr.unit_id[terr.region[out.unit]],
+            "region_name": terr.name[terr.region[out.unit]],
             "tier": out.tier.value,
             "regime": out.regime.value,
             "rule": out.rule.value,
@@ -360,6 +365,8 @@ def council_table(record: RunRecord) -> pd.DataFrame:
     frame = pd.DataFrame({"year": np.asarray(data.pop("year"), dtype=np.int64)})
     frame["unit_id"] = np.asarray(terr.unit_id, dtype=object)[unit]
     frame["unit_name"] = np.asarray(terr.name, dtype=object)[unit]
+    frame["region_id"] = np.asarray(terr.unit_id, dtype=object)[terr.region[unit]]
+    frame["region_name"] = np.asarray(terr.name, dtype=object)[terr.region[unit]]
     frame["tier"] = np.asarray([t.value for t in TIERS], dtype=object)[terr.tier[unit]]
     for name, values in data.items():
         frame[name] = np.asarray(values)
@@ -394,7 +401,10 @@ def office_table(record: RunRecord) -> pd.DataFrame:
         frame = pd.DataFrame(data)
     terr = record.territory
     frame.insert(2, "unit_id", np.asarray(terr.unit_id, dtype=object)[frame["unit"]])
-    frame.insert(3, "tier", np.asarray([t.value for t in TIERS], dtype=object)[frame["tier_code"]])
+    region = terr.region[frame["unit"].to_numpy()]
+    frame.insert(3, "region_id", np.asarray(terr.unit_id, dtype=object)[region])
+    frame.insert(4, "region_name", np.asarray(terr.name, dtype=object)[region])
+    frame.insert(5, "tier", np.asarray([t.value for t in TIERS], dtype=object)[frame["tier_code"]])
     frame = frame.drop(columns=["tier_code"])
     names = np.asarray([*record.party_names, NON_PARTY], dtype=object)
     frame["party"] = names[np.where(frame["party"] < 0, len(record.party_names),
@@ -403,16 +413,17 @@ def office_table(record: RunRecord) -> pd.DataFrame:
 
 
 def summary_table(record: RunRecord) -> pd.DataFrame:
-    """Yearly metrics per tier and regime.
+    """Yearly metrics per tier and regime, named as in :mod:`akimsim.glossary`.
 
-    From contests: number, turnout (ballots over electorate of popular votes),
-    candidates per contest, effective number of candidates, margin, share of contests
-    without a winner, re-election rate (of incumbents who ran), dominant-party and
-    self-nominated shares of winners (of contests with a winner), winner-to-median
-    distance. From office holders
-    (grouped by the unit's regime that year): mean competence, mean performance and
-    mean focus on voters (the share of effort akims give voters rather than their
-    appointer).
+    From contests: ``contests``, ``turnout`` (ballots over electorate of popular votes),
+    ``candidates_per_seat`` (elections only: NaN under appointment, whose shortlist is
+    not a race), ``enc``, ``margin``, ``runoff_share`` and ``rounds`` (popular votes
+    counted), ``no_winner_share``, ``incumbent_reselected_share`` (of the incumbents who
+    stood), ``dominant_winner_share`` and ``self_nominated_winner_share`` (of contests
+    with a winner), ``winner_median_distance``. From office holders (grouped by the
+    unit's regime that year): ``offices``, ``competence``, ``performance``,
+    ``focus_on_voters`` (set by an assumption: the selecting regime's effort formula)
+    and ``acting_share``.
     """
     contests = contest_table(record)
     offices = office_table(record)
@@ -426,19 +437,27 @@ def summary_table(record: RunRecord) -> pd.DataFrame:
                 contests["winner_id"] >= 0),
             popular_electorate=np.where(contests["turnout"].notna(), contests["electorate"], 0),
             popular_ballots=np.where(contests["turnout"].notna(), contests["ballots"], 0),
-            reelected=contests["incumbent_reelected"].astype(float).where(
+            reselected=contests["incumbent_reelected"].astype(float).where(
                 contests["incumbent_ran"]),
+            elected_candidates=contests["n_candidates"].astype(float).where(
+                contests["regime"] != RegimeName.appointment.value),
+            counted_rounds=contests["rounds"].astype(float).where(
+                contests["turnout"].notna() & (contests["rounds"] > 0)),
         )
+        c["runoff"] = (c["counted_rounds"] > 1).astype(float).where(
+            c["counted_rounds"].notna())
         grouped = c.groupby(keys, sort=True)
         csum = grouped.agg(
             contests=("unit_id", "size"),
             electorate=("popular_electorate", "sum"),
             ballots=("popular_ballots", "sum"),
-            candidates_mean=("n_candidates", "mean"),
-            enc_mean=("enc", "mean"),
-            margin_mean=("margin", "mean"),
+            candidates_per_seat=("elected_candidates", "mean"),
+            enc=("enc", "mean"),
+            margin=("margin", "mean"),
+            runoff_share=("runoff", "mean"),
+            rounds=("counted_rounds", "mean"),
             no_winner_share=("no_winner", "mean"),
-            reelection_rate=("reelected", "mean"),
+            incumbent_reselected_share=("reselected", "mean"),
             dominant_winner_share=("dominant_win", "mean"),
             self_nominated_winner_share=("self_win", "mean"),
             winner_median_distance=("winner_median_distance", "mean"),
@@ -452,18 +471,19 @@ def summary_table(record: RunRecord) -> pd.DataFrame:
     o = offices.rename(columns={"unit_regime": "regime"})
     osum = o.groupby(keys, sort=True).agg(
         offices=("unit", "size"),
-        competence_mean=("competence", "mean"),
-        performance_mean=("performance", "mean"),
+        competence=("competence", "mean"),
+        performance=("performance", "mean"),
         focus_on_voters=("focus", "mean"),
         acting_share=("acting", "mean"),
     ).reset_index()
     merged = osum.merge(csum, on=keys, how="outer").sort_values(keys, kind="stable")
     merged["contests"] = merged["contests"].fillna(0).astype(np.int64)
     merged["offices"] = merged["offices"].fillna(0).astype(np.int64)
-    order = ["year", "tier", "regime", "offices", "contests", "turnout", "candidates_mean",
-             "enc_mean", "margin_mean", "no_winner_share", "reelection_rate",
-             "dominant_winner_share", "self_nominated_winner_share", "winner_median_distance",
-             "competence_mean", "performance_mean", "focus_on_voters", "acting_share"]
+    order = ["year", "tier", "regime", "offices", "contests", "turnout", "candidates_per_seat",
+             "enc", "margin", "runoff_share", "rounds", "no_winner_share",
+             "incumbent_reselected_share", "dominant_winner_share",
+             "self_nominated_winner_share", "winner_median_distance", "competence",
+             "performance", "focus_on_voters", "acting_share"]
     return merged[order].reset_index(drop=True)
 
 

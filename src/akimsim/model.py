@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -60,6 +61,7 @@ from akimsim.config import (
     NoCandidatePolicy,
     ReformStep,
     RegimeName,
+    RuleName,
     RunConfig,
     Status,
     Tier,
@@ -93,6 +95,15 @@ if TYPE_CHECKING:
 
 #: each regime's name by its code, to name every unit's regime at once
 REGIME_VALUES = np.array([r.value for r in REGIMES_IN_ORDER], dtype=object)
+
+
+def _step_text(step: ReformStep) -> str:
+    """What a reform step does, for messages: ``district -> direct, rule two_round``."""
+    parts = [f"{Tier(step.tier).value} -> {RegimeName(step.regime).value}"
+             if step.regime is not None else f"{Tier(step.tier).value}"]
+    if step.rule is not None:
+        parts.append(f"rule {RuleName(step.rule).value}")
+    return ", ".join(parts)
 
 
 class AkimModel(mesa.Model):
@@ -174,11 +185,14 @@ class AkimModel(mesa.Model):
             if pinned is not None:
                 self.unit_regime[terr.units_of(tier)] = RegimeName(pinned).code
         term = cfg.behaviour.akims.term_years
-        for i, step in enumerate(cfg.regimes.schedule):
-            if self.pinned[Tier(step.tier)] is not None or step.year < cfg.start_year:
+        # the rule of direct elections in force; reform steps with a rule change it
+        self.rule = cfg.rule
+        for key, step in cfg.regimes.steps():
+            if step.year < cfg.start_year:
                 continue
-            label = (f"regimes.schedule[{i}] ({step.year}: {Tier(step.tier).value} -> "
-                     f"{RegimeName(step.regime).value})")
+            if self.pinned[Tier(step.tier)] is not None and step.rule is None:
+                continue  # a pinned tier ignores the schedule's regimes
+            label = f"{key} ({step.year}: {_step_text(step)})"
             if step.year > cfg.end_year:
                 warnings.warn(f"{label} falls after end_year {cfg.end_year} and never applies",
                               ConfigWarning, stacklevel=3)
@@ -190,9 +204,9 @@ class AkimModel(mesa.Model):
                     f"not measured; end_year={step.year + term} or later would show one term",
                     ConfigWarning, stacklevel=3)
         # steps dated before the first year apply at the start, in date order
-        for i, step in sorted(enumerate(cfg.regimes.schedule), key=lambda s: s[1].year):
+        for key, step in sorted(cfg.regimes.steps(), key=lambda s: s[1].year):
             if step.year < cfg.start_year:
-                self._apply_step(i, step, step.year)
+                self._apply_step(key, step, step.year)
 
     def _draw_first_terms(self) -> tuple[np.ndarray, np.ndarray]:
         """When the first councils' and akims' terms end (staggered, ``territory`` stream)."""
@@ -396,15 +410,18 @@ class AkimModel(mesa.Model):
         if year >= self.cfg.end_year:
             self.running = False
 
-    def _apply_step(self, index: int, step: ReformStep, year: int) -> None:
+    def _apply_step(self, key: str, step: ReformStep, year: int) -> None:
         tier = Tier(step.tier)
-        if self.pinned[tier] is not None:
-            return  # a pinned tier ignores the schedule
+        if step.rule is not None:  # the tier's rule from this year on
+            changes: dict[str, Any] = {tier.value: RuleName(step.rule)}
+            self.rule = replace(self.rule, **changes)
+        if step.regime is None or self.pinned[tier] is not None:
+            return  # a rule-only step; a pinned tier ignores the schedule's regimes
         code = RegimeName(step.regime).code
         units = self.territory.units_of(tier)
         switching = units[self.unit_regime[units] != code]
         if step.units is not None and step.units > switching.shape[0]:
-            warnings.warn(f"regimes.schedule[{index}] switches {step.units} {tier.value} units "
+            warnings.warn(f"{key} switches {step.units} {tier.value} units "
                           f"to {RegimeName(step.regime).value} in {year}, but the territory "
                           f"has {switching.shape[0]} not yet switched: all of them switch",
                           ConfigWarning, stacklevel=4)
@@ -419,10 +436,10 @@ class AkimModel(mesa.Model):
                 self.pending_kind[u] = ContestKind.reform
 
     def apply_reforms(self, year: int) -> None:
-        """Switch regimes per the reform schedule (steps dated ``year``)."""
-        for i, step in enumerate(self.cfg.regimes.schedule):
+        """Switch regimes (and rules) per the reform steps dated ``year``."""
+        for key, step in self.cfg.regimes.steps():
             if step.year == year:
-                self._apply_step(i, step, year)
+                self._apply_step(key, step, year)
 
     def govern(self, year: int) -> None:
         """Every akim's year in office: a performance signal and shown loyalty."""
@@ -550,7 +567,7 @@ class AkimModel(mesa.Model):
 
     def _run_batch(self, year: int, tier: Tier, regime: RegimeName, units: np.ndarray) -> None:
         learner = self.learner
-        ctx = SelectionContext(self.population, self.cfg.behaviour, self.cfg.rule,
+        ctx = SelectionContext(self.population, self.cfg.behaviour, self.rule,
                                self.dominant, self.parties, record_choices=self.materialised,
                                support=self.support,
                                voters_per_row=1.0 / self.cfg.territory.scale,
@@ -582,7 +599,7 @@ class AkimModel(mesa.Model):
         year, pool, units = contests.year, contests.pool, contests.units
         term = self.cfg.behaviour.akims.term_years
         regime = RegimeName(contests.regime)
-        rule = self.cfg.rule
+        rule = self.rule
         winners = selection.winners
         won = winners >= 0
         again = won.copy()

@@ -41,26 +41,32 @@ def territory_title(cfg: RunConfig) -> str:
     return name if t.scale == 1.0 else f"{name} at {t.scale:.0%} of voters"
 
 
+#: the measures the console table shows, per (tier, regime) over the run's years
+OVERVIEW_COLUMNS = ("contests", "turnout", "candidates_per_seat", "enc", "margin",
+                    "runoff_share", "incumbent_reselected_share", "dominant_winner_share")
+
+
 def overview(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per (tier, regime) over all years: the short table the CLI prints."""
+    """One row per (tier, regime) over all years: the short table the CLI prints.
+
+    Its columns have the summary's names (:mod:`akimsim.glossary`): each is the mean of
+    the yearly values weighted by the year's contests (years without a value left out);
+    ``years`` is the first and last year of the pair.
+    """
     if summary.empty:
         return summary
     s = summary.copy()
-    s["turnout_x"] = s["turnout"] * s["contests"]
     grouped = s.groupby(["tier", "regime"], sort=True)
-    out = grouped.agg(
-        first_year=("year", "min"),
-        last_year=("year", "max"),
-        contests=("contests", "sum"),
-        candidates=("candidates_mean", "mean"),
-        enc=("enc_mean", "mean"),
-        margin=("margin_mean", "mean"),
-        reelected=("reelection_rate", "mean"),
-        dominant_wins=("dominant_winner_share", "mean"),
-        focus_on_voters=("focus_on_voters", "mean"),
-    )
-    turnout = grouped["turnout_x"].sum(min_count=1) / grouped["contests"].sum().replace(0, np.nan)
-    out.insert(3, "turnout", turnout)
+    first, last = grouped["year"].min(), grouped["year"].max()
+    out = pd.DataFrame({"years": [f"{a}-{b}" for a, b in zip(first, last, strict=True)]},
+                       index=first.index)
+    out["contests"] = grouped["contests"].sum()
+    for column in OVERVIEW_COLUMNS[1:]:
+        weight = s["contests"].where(s[column].notna(), 0)
+        s["_x"] = s[column].fillna(0) * weight
+        s["_w"] = weight
+        g = s.groupby(["tier", "regime"], sort=True)
+        out[column] = g["_x"].sum() / g["_w"].sum().replace(0, np.nan)
     order = {t.value: t.code for t in TIERS}
     out = out.reset_index()
     out["_o"] = out["tier"].map(order)

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from akimsim import glossary
 from akimsim.analysis.compare import mean_ci
 from akimsim.analysis.pooled import METRIC_LABELS
 from akimsim.config import TIERS, RegimeName, Tier
@@ -22,12 +23,8 @@ REGIME_STYLES: dict[str, str] = {RegimeName.appointment: ":", RegimeName.indirec
 REGIME_MARKERS: dict[str, str] = {RegimeName.appointment: "s", RegimeName.indirect: "^",
                                   RegimeName.direct: "o"}
 
-PANELS: tuple[tuple[str, str], ...] = (
-    ("turnout", "Turnout in popular votes"),
-    ("enc_mean", "Effective number of candidates"),
-    ("reelection_rate", "Incumbents re-selected (of those who ran)"),
-    ("focus_on_voters", "Akims' effort focused on voters"),
-)
+#: the timeline's panels: summary columns, titled by their glossary labels
+PANELS: tuple[str, ...] = ("turnout", "enc", "incumbent_reselected_share", "focus_on_voters")
 
 
 def timeline_figure(summary: pd.DataFrame, title: str = "akimsim: regimes over time") -> Figure:
@@ -37,7 +34,9 @@ def timeline_figure(summary: pd.DataFrame, title: str = "akimsim: regimes over t
     (tier, regime): colour is the tier, line style the regime.
     """
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True, layout="constrained")
-    for ax, (column, label) in zip(axes.flat, PANELS, strict=True):
+    for ax, column in zip(axes.flat, PANELS, strict=True):
+        label = glossary.label(column)
+        label = label[0].upper() + label[1:]
         for (tier, regime), part in summary.groupby(["tier", "regime"], sort=True):
             series = part.sort_values("year")[["year", column]].dropna()
             if series.empty:
@@ -49,7 +48,7 @@ def timeline_figure(summary: pd.DataFrame, title: str = "akimsim: regimes over t
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if column in ("turnout", "reelection_rate", "focus_on_voters"):
+        if column in ("turnout", "incumbent_reselected_share", "focus_on_voters"):
             ax.set_ylim(-0.02, 1.02)
     for ax in axes[1]:
         ax.set_xlabel("year")

@@ -9,11 +9,12 @@ The metrics of one group (e.g. one seed x arm x tier) are:
 ==============================  ==============================================================
 ``contests``                    contests held (all kinds)
 ``turnout``                     ballots / electorate over popular votes (NaN without any)
-``candidates_per_seat``         registered candidates per contest
+``candidates_per_seat``         registered candidates per election (NaN under appointment)
 ``enc``                         mean effective number of candidates (Laakso-Taagepera;
                                 first preferences in popular votes, deputies' votes in
                                 councils; NaN under appointment)
 ``margin``                      mean winner's lead over the runner-up (share of ballots)
+``runoff_share``                share of popular votes counted in more than one round
 ``winner_median_distance``      mean distance between the winner and the unit's median voter
 ``retained_share``              share of regular term ends at which the sitting akim keeps
                                 the post (by re-election or re-appointment)
@@ -46,10 +47,11 @@ import numpy as np
 import pandas as pd
 
 from akimsim.analysis.measures import MEASURES, MeasureContext
-from akimsim.config import ContestKind
+from akimsim.config import ContestKind, RegimeName
 
 CONTEST_METRICS: tuple[str, ...] = (
-    "contests", "turnout", "candidates_per_seat", "enc", "margin", "winner_median_distance",
+    "contests", "turnout", "candidates_per_seat", "enc", "margin", "runoff_share",
+    "winner_median_distance",
     "retained_share", "retention_record_corr", "retention_delivery_corr", "new_akim_share",
     "self_nominated_candidate_share", "rejected_share", "dominant_winner_share",
     "self_nominated_winner_share", "no_winner_share",
@@ -73,6 +75,7 @@ METRIC_LABELS: dict[str, str] = {
     "candidates_per_seat": "candidates per seat",
     "enc": "effective number of candidates",
     "margin": "winner's margin",
+    "runoff_share": "races with a runoff",
     "winner_median_distance": "winner-to-median distance",
     "retained_share": "incumbents retained",
     "retention_record_corr": "retention follows record (corr.)",
@@ -121,9 +124,13 @@ def contest_metrics(contests: pd.DataFrame) -> dict[str, float]:
 
     popular = c["turnout"].notna()
     out["turnout"] = measure("turnout")
-    out["candidates_per_seat"] = _mean(c["n_candidates"])
+    # elections only: an appointer's shortlist is not a race (akimsim.glossary)
+    out["candidates_per_seat"] = _mean(c["n_candidates"].where(
+        c["regime"] != RegimeName.appointment.value))
     out["enc"] = _mean(c["enc"])
     out["margin"] = measure("margin")
+    rounds = c.loc[popular & (c["rounds"] > 0), "rounds"].to_numpy(dtype=np.float64)
+    out["runoff_share"] = float((rounds > 1).mean()) if rounds.shape[0] else math.nan
     out["winner_median_distance"] = _mean(c["winner_median_distance"])
     regular = c[c["kind"] == ContestKind.regular.value]
     retained = regular["incumbent_reelected"].to_numpy(dtype=np.float64)

@@ -13,7 +13,7 @@ A targets file is a YAML list, one entry per observed figure or pattern::
       low: null
       high: null
       role: calibration          # or validation
-      source: "rural akim elections of 25 July 2021 (DOMAIN.md)"
+      source: "rural akim elections of 25 July 2021 (docs/sources.md#rural-direct-2021)"
       note: "optional: how the figure was read"
 
 The package ships the project's own file (:data:`DEFAULT_TARGETS`); anyone can pass

@@ -5,6 +5,7 @@ Imports nothing of the package but its own modules, and never Hydra: the core ta
 dataclasses, and :mod:`akimsim.edge.hydra` registers them in Hydra's ConfigStore.
 """
 
+from akimsim.config.edit import params_of, with_params
 from akimsim.config.enums import (
     REGIMES_IN_ORDER,
     TIERS,
@@ -90,6 +91,8 @@ __all__ = [
     "TurnoutMode",
     "VoterBehaviour",
     "kazakhstan_reform",
+    "params_of",
     "toy_config",
     "validate",
+    "with_params",
 ]

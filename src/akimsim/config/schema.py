@@ -80,8 +80,8 @@ class PartyConfig:
 
 def _default_parties() -> list[PartyConfig]:
     # nominate_rate: 2021 rural races, nominees per race (Nur Otan 588, Auyl 100,
-    # People's Party 70, Adal 56, Ak Zhol 53 over 730 races; DOMAIN.md). Attachment
-    # shares and platforms are assumptions.
+    # People's Party 70, Adal 56, Ak Zhol 53 over 730 races;
+    # docs/sources.md#rural-direct-2021). Attachment shares and platforms are assumptions.
     return [
         PartyConfig("Amanat", 0.38, 0.0, 0.3, 0.81, dominant=True),
         PartyConfig("Auyl", 0.05, -0.4, 0.2, 0.14),
@@ -137,7 +137,8 @@ class VoterBehaviour:
     # context: the electorate beyond which size no longer lowers turnout (0: no cap, the
     # first form of issue 14, which extrapolates the rural slope to districts and regions
     # and gives them a turnout of a few per cent). The largest rural electorate the
-    # sources report (Akshukur village, Mangistau region, 6,877; DOMAIN.md), so the
+    # sources report (Akshukur village, Mangistau region, 6,877;
+    # docs/sources.md#rural-direct-2021-regions), so the
     # slope fitted on rural races is applied only within their range; the cap itself is
     # an assumption (in the pivotal-voter logic the chance that a vote decides is
     # already negligible at a few thousand voters)
@@ -310,9 +311,10 @@ class CouncilRule:
 
 def _council_rules() -> list[CouncilRule]:
     # 2012 and 2016 single-member districts: assumption (the project's sources do not give
-    # the rule); 2021 party lists: as reported (DOMAIN.md gives no threshold; the
+    # the rule); 2021 party lists: as reported (the sources give no threshold; the
     # Mazhilis's 7 % is assumed); from 2023 regions half by list, districts and cities in
-    # single-member districts (DOMAIN.md), the threshold the Mazhilis's 5 % (assumption)
+    # single-member districts (docs/sources.md#maslikhats), the threshold the Mazhilis's
+    # 5 % (assumption; docs/sources.md#mazhilis-rules)
     return [CouncilRule(1990, CouncilSystem.smd, CouncilSystem.smd, 0.0),
             CouncilRule(2021, CouncilSystem.list, CouncilSystem.list, 0.07),
             CouncilRule(2023, CouncilSystem.mixed, CouncilSystem.smd, 0.05)]
@@ -344,9 +346,9 @@ class MaslikhatBehaviour:
     # seats of a unit of the tier's median electorate: assumption within the legal caps of
     # 50 (region), 30 (city) and 25 (district); a unit with ``voters`` seats
     # round(size * (voters / median) ** size_elasticity), within [min_size, cap]. Set so
-    # the shipped territory's 222 councils seat 3,414 deputies (DOMAIN.md reports 3,415
-    # deputies in 223 maslikhats, 2023); before issue 13, 33, 21 and 12 seats everywhere
-    # (elasticity 0)
+    # the shipped territory's 222 councils seat 3,414 deputies (3,415 deputies in 223
+    # maslikhats reported for 2023: docs/sources.md#maslikhats); before issue 13, 33, 21
+    # and 12 seats everywhere (elasticity 0)
     size_region: int = whole(34, 1, 50, "seats", "the legal cap")
     size_city: int = whole(21, 1, 30, "seats", "the legal cap")
     size_district: int = whole(11, 1, 25, "seats", "the legal cap")
@@ -407,23 +409,29 @@ class RuleConfig:
 
 @dataclass
 class ReformStep:
-    """From ``year`` on, ``tier`` uses ``regime`` for new selections.
+    """From ``year`` on, ``tier`` uses ``regime`` for new selections, and ``rule`` for its
+    direct elections.
 
     ``units`` limits the switch to that many units of the tier (chosen by lot among
     those not yet switched), e.g. the 45 districts of the 2023 pilot; ``immediate``
-    holds the selection that year instead of waiting for terms to expire.
+    holds the selection that year instead of waiting for terms to expire. ``regime:
+    null`` makes a step that changes only the rule; ``rule`` (null: unchanged) is the
+    tier's rule of direct elections from ``year`` on, whatever ``rule.<tier>`` says
+    (which holds before it).
     """
 
     year: int = whole(2013, 1900, 2200, "a year")
     tier: Tier = Tier.rural
-    regime: RegimeName = RegimeName.direct
+    regime: RegimeName | None = RegimeName.direct
     units: int | None = whole(None, 1, what="a number of units", note="null: all units")
     immediate: bool = False
+    rule: RuleName | None = None
 
 
 @dataclass
 class RegimesConfig:
-    """Regime per tier: a fixed value pins the tier for every year; null follows ``schedule``."""
+    """Regime per tier: a fixed value pins the tier for every year; null follows the
+    reform steps (``schedule``, then ``add``)."""
 
     region: RegimeName | None = None
     district: RegimeName | None = None
@@ -432,6 +440,15 @@ class RegimesConfig:
     # of the office holders at the start (always drawn from an appointer's shortlist)
     initial: RegimeName = RegimeName.appointment
     schedule: list[ReformStep] = field(default_factory=list)
+    # steps added to the schedule without restating it, e.g. on the command line
+    # regimes.add=[{year:2027,tier:region,regime:direct}]
+    add: list[ReformStep] = field(default_factory=list)
+
+    def steps(self) -> list[tuple[str, ReformStep]]:
+        """Every reform step with the config key that names it (``regimes.schedule[0]``,
+        ``regimes.add[0]``), the schedule first."""
+        return ([(f"regimes.schedule[{i}]", s) for i, s in enumerate(self.schedule)]
+                + [(f"regimes.add[{i}]", s) for i, s in enumerate(self.add)])
 
 
 @dataclass

@@ -94,13 +94,19 @@ def validate(cfg: RunConfig) -> None:
     c, ap = b.candidates, b.appointers
     _check(ap.min_candidates <= c.pool_size + 1, "behaviour.appointers.min_candidates",
            ap.min_candidates, f"at most behaviour.candidates.pool_size + 1 = {c.pool_size + 1}")
-    seen: dict[tuple[int, Tier], int] = {}
-    for i, step in enumerate(cfg.regimes.schedule):
-        key = (step.year, Tier(step.tier))
-        _check(key not in seen, f"regimes.schedule[{i}]", f"{step.year}/{step.tier.value}",
-               f"at most one step per tier and year (regimes.schedule[{seen.get(key)}] "
-               "is the same)")
-        seen[key] = i
+    seen: dict[tuple[int, Tier, str], str] = {}
+    for key, step in cfg.regimes.steps():
+        _check(step.regime is not None or step.rule is not None, key,
+               f"{step.year}/{step.tier.value}", "a step that changes the regime or the rule "
+               "(regime and rule are both null)")
+        for what, value in (("regime", step.regime), ("rule", step.rule)):
+            if value is None:
+                continue
+            k = (step.year, Tier(step.tier), what)
+            _check(k not in seen, key, f"{step.year}/{step.tier.value}",
+                   f"at most one step per tier and year that sets the {what} "
+                   f"({seen.get(k)} sets it too)")
+            seen[k] = key
     m = b.maslikhats
     years = list(m.election_years)
     _check(years == sorted(set(years)), "behaviour.maslikhats.election_years", years,

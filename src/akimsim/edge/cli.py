@@ -98,6 +98,27 @@ def _sensitivity_command(argv: Sequence[str]) -> int:
     return sensitivity.run(argv)
 
 
+def _compare_command(argv: Sequence[str]) -> int:
+    """``akimsim compare ...`` (akimsim.edge.compare)."""
+    from akimsim.edge import compare
+
+    return compare.compare_main(argv)
+
+
+def _report_command(argv: Sequence[str]) -> int:
+    """``akimsim report DIR`` (akimsim.edge.compare)."""
+    from akimsim.edge import compare
+
+    return compare.report_main(argv)
+
+
+def _glossary_command(argv: Sequence[str]) -> int:
+    """``akimsim glossary [--markdown]`` (akimsim.glossary)."""
+    from akimsim import glossary
+
+    return glossary.main(list(argv))
+
+
 #: the config groups whose presets ``akimsim scenarios`` lists, in this order
 PRESET_GROUPS = ("scenario", "experiment", "regimes", "territory", "behaviour", "rule",
                  "sweep")
@@ -162,6 +183,9 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "calibrate": _calibrate_command,
     "sensitivity": _sensitivity_command,
     "scenarios": _scenarios_command,
+    "glossary": _glossary_command,
+    "compare": _compare_command,
+    "report": _report_command,
 }
 
 
@@ -171,6 +195,11 @@ HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
      "akimsim run territory=kazakhstan_sample regimes.rural=direct seed=3"),
     ("collect", "gather a sweep's job folders into one table per kind",
      "akimsim collect multirun/regime_comparison --tables summary,contests"),
+    ("compare", "a baseline and scenarios on paired seeds: a report of what changes",
+     "akimsim compare territory=kazakhstan_sample --scenario \"regimes.rural=appointment\" "
+     "--seeds 5 --out results/cmp"),
+    ("report", "the report of a compare folder or of any finished sweep, again",
+     "akimsim report results/cmp --years 2021-2030"),
     ("validate", "observed figures against the model's, with intervals",
      "akimsim validate territory.scale=0.1 --seeds 10"),
     ("calibrate", "fit behavioural parameters to the calibration targets (SMM)",
@@ -181,6 +210,8 @@ HELP_COMMANDS: tuple[tuple[str, str, str], ...] = (
      "akimsim dashboard --port 8521"),
     ("scenarios", "the shipped presets (scenarios, experiments, timelines...), a line each",
      "akimsim scenarios"),
+    ("glossary", "every measure's name, meaning, formula and origin (emerges or assumed)",
+     "akimsim glossary"),
 )
 
 

@@ -246,7 +246,9 @@ def run_task(cfg: DictConfig) -> dict[str, Any] | None:
               f"{', '.join(result['cleaned'])}", file=sys.stderr)
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.float_format", "{:.3f}".format):
-        print(result["overview"].to_string(index=False))
+        print(result["overview"].to_string(index=False, na_rep="-"))
+    print("(means over the years; '-' where a measure does not apply, e.g. candidates under "
+          "appointment; each name is explained by `akimsim glossary`)")
     print(f"\nwrote {len(result['paths'])} files to {out_dir}:")
     for p in result["paths"]:
         print(f"  {p.name}")

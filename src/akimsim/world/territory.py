@@ -191,25 +191,27 @@ def synthetic_territory(
     region_centre_voters: int = 0,
     rural_size_spread: float = 0.6,
 ) -> Territory:
-    """A small made-up territory for teaching: ``regions`` x ``districts`` x villages.
+    """A small made-up (synthetic) territory for teaching: ``regions`` x ``districts`` x villages.
 
     Deterministic (no randomness): village sizes follow rule D-split around
     ``voters_per_village``.
     """
     rows = []
     for r in range(1, regions + 1):
-        rid = f"TOY{r}" if regions > 1 else "TOY"
+        rid = f"SYN{r}" if regions > 1 else "SYN"
         n_d = districts_per_region
         region_voters = region_centre_voters + n_d * (
             district_centre_voters + villages_per_district * voters_per_village
         )
-        rows.append({"unit_id": rid, "name": f"Toy region {r}" if regions > 1 else "Toy region",
+        name = f"Synthetic region {r}" if regions > 1 else "Synthetic region"
+        rows.append({"unit_id": rid, "name": name,
                      "tier": Tier.region.value, "parent_id": "", "kind": "oblast",
                      "voters": str(region_voters), "rural_posts": "", "rural_voters": ""})
         for d in range(1, n_d + 1):
             rural = villages_per_district * voters_per_village
-            rows.append({"unit_id": f"{rid}-D{d}", "name": f"Toy district {r}.{d}"
-                         if regions > 1 else f"Toy district {d}", "tier": Tier.district.value,
+            rows.append({"unit_id": f"{rid}-D{d}", "name": f"Synthetic district {r}.{d}"
+                         if regions > 1 else f"Synthetic district {d}",
+                         "tier": Tier.district.value,
                          "parent_id": rid, "kind": "district",
                          "voters": str(district_centre_voters + rural),
                          "rural_posts": str(villages_per_district), "rural_voters": str(rural)})

@@ -14,8 +14,8 @@
   election (weight ``delivery_weight``). Sources: studies of appointed executives in
   Russia, China and Indonesia find that appointers reward loyalty and vote delivery and
   observe performance weakly (Reuter and Robertson 2012; Rochlitz et al. 2015;
-  Martinez-Bravo 2014; EVIDENCE.md); the noise levels and weights are assumptions to
-  calibrate or to bound by that evidence.
+  Martinez-Bravo 2014; docs/sources.md#studies); the noise levels and weights are
+  assumptions to calibrate or to bound by that evidence.
 
 The ranking utility is then :func:`~akimsim.agents.officials.appointer_utility` of what
 is seen, plus ``delivery_weight`` times the delivery.

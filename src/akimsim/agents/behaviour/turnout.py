@@ -13,8 +13,9 @@
   race (the review by Geys 2006, Electoral Studies 25); in the pivotal-voter logic
   (Downs 1957; Riker and Ordeshook 1968) both raise the chance that a vote decides.
   Observed in Kazakhstan: 85.0 % of 334 voters and 50.8 % of 6,354 in two rural races of
-  Kyzylorda region, 2025 (DOMAIN.md). The sizes of the effects are to calibrate. The cap
-  (an assumption, at the largest rural electorate the sources report) keeps the slope
+  Kyzylorda region, 2025 (docs/sources.md#rural-direct-2024-2025). The sizes of the
+  effects are to calibrate. The cap (an assumption, at the largest rural electorate the
+  sources report) keeps the slope
   fitted on rural races from being extrapolated to districts and regions of 10 to 800
   times their size; ``size_cap=0`` removes it.
 
