@@ -1,8 +1,11 @@
 """Drive the dashboard (``akimsim dashboard``) in a headless Chromium.
 
-Takes the screenshot shown in the README::
+Takes the screenshots shown in the README and docs/dashboard.md, in a 1,280 px wide
+window (a classroom projector's)::
 
-    .venv/bin/python scripts/screenshot_dashboard.py            # writes docs/dashboard.png
+    .venv/bin/python scripts/screenshot_dashboard.py
+    # writes docs/dashboard.png (the page after three years) and docs/dashboard_help.png
+    # (the help panel open)
 
 and lends ``tests/test_dashboard.py`` its helpers: :class:`Server` starts the dashboard
 on a free local port, :func:`open_dashboard` loads it in the system's Chromium through
@@ -36,7 +39,36 @@ INSTALL_HINT = ("the dashboard's browser test needs Debian's Chromium: run "
                 "`apt-get update && apt-get install -y chromium` (as root), or set "
                 f"{CHROMIUM_ENV} to a Chromium or Chrome executable")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-VIEWS = ("policy", "votes", "timeline")  # CSS class suffixes of the three figures
+#: CSS class suffixes of the figures (img.akimsim-<name>, .akimsim-<name>-caption)
+FIGURES = ("policy", "result", "votes", "councils", "timeline")
+#: the figures that change with (nearly) every year of a run with direct rural elections
+VIEWS = ("policy", "result", "votes", "timeline")
+#: a projector's window: every text on the page is at least 12 px wide at this size
+PROJECTOR = (1280, 800)
+#: Mesa's SolaraViz controls the page hides (it sets them itself)
+HIDDEN_CONTROLS = ("Play Interval", "Render Interval", "Use Threads")
+
+#: the smallest computed font size (CSS px) of the visible text: every non-blank text
+#: node of the page whose element has a size and is not hidden (display, visibility,
+#: opacity, or inside a hidden ancestor: checkVisibility), nothing else left out. Text
+#: drawn in the figures is checked apart: each figure is shown at its full size
+#: (figure_scales), so its smallest text is the figure's (akimsim.edge.dashboard
+#: .MIN_FONT_PT points = as many CSS px).
+MIN_FONT_JS = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let smallest = null, node;
+  while ((node = walker.nextNode())) {
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TITLE'].includes(el.tagName)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (smallest === null || size < smallest.size) smallest = {size, text: text.slice(0, 60)};
+  }
+  return smallest;
+}"""
 
 
 def find_chromium() -> str | None:
@@ -139,9 +171,9 @@ class Dashboard:
         self.wait_views(timeout)
 
     def wait_views(self, timeout: float = 60.0) -> None:
-        """Until the status and the three figures are on the page."""
+        """Until the status and every figure are on the page."""
         self.page.locator(".akimsim-status-year").wait_for(timeout=timeout * 1000)
-        for view in VIEWS:
+        for view in FIGURES:
             self.page.locator(f"img.akimsim-{view}").wait_for(timeout=timeout * 1000)
 
     def select(self, label: str, value: str) -> None:
@@ -178,13 +210,14 @@ class Dashboard:
 
     def reset(self, expect: tuple[str, ...] = (), timeout: float = 30.0) -> None:
         """Press Reset: a new model from the controls. Waits until the status shows the
-        start of a run and every text in ``expect``."""
+        start of a run ("Before <first year>: press Step ...") and every text in
+        ``expect``."""
         self.button("Reset").click()
         self.page.wait_for_function(
             """(expect) => {
                  const card = document.querySelector('.akimsim-status-card');
                  const year = document.querySelector('.akimsim-status-year');
-                 return card && year && year.textContent.startsWith('Year -:') &&
+                 return card && year && year.textContent.startsWith('Before ') &&
                         expect.every(t => card.textContent.includes(t)); }""",
             arg=list(expect), timeout=timeout * 1000)
 
@@ -199,7 +232,8 @@ class Dashboard:
             """([year, src]) => {
                  const status = document.querySelector('.akimsim-status-year');
                  const img = document.querySelector('img.akimsim-timeline');
-                 return status && status.textContent.match(/^Year (\\S+):/)?.[1] !== year &&
+                 return status &&
+                        (status.textContent.match(/^Year (\\S+):/)?.[1] ?? '-') !== year &&
                         img && img.src !== src &&
                         [...document.querySelectorAll('img.solara-image')]
                           .every(i => i.complete); }""",
@@ -209,16 +243,67 @@ class Dashboard:
     # ------------------------------------------------------------------ readings
 
     def year(self) -> str:
+        """The year simulated last, "-" before the first step."""
         text = self.page.locator(".akimsim-status-year").inner_text()
         m = re.match(r"Year (\S+):", text)
-        return m.group(1) if m else text
+        return m.group(1) if m else "-"
 
     def status(self) -> str:
         return "\n".join(self.page.locator(
             ".akimsim-status-card .v-card__text span").all_inner_texts())
 
     def captions(self) -> dict[str, str]:
-        return {v: self.page.locator(f".akimsim-{v}-caption").inner_text() for v in VIEWS}
+        return {v: self.page.locator(f".akimsim-{v}-caption").inner_text() for v in FIGURES}
+
+    def min_font(self) -> dict[str, Any]:
+        """The smallest computed font size of the visible text (:data:`MIN_FONT_JS`):
+        ``{"size": px, "text": the text}``."""
+        found: dict[str, Any] = self.page.evaluate(MIN_FONT_JS)
+        return found
+
+    def figure_scales(self) -> dict[str, float]:
+        """Each figure's shown width over the width it was drawn for (the PNG's pixels
+        over ``png_scale``): 1 or more means its text is at least its size in points."""
+        from akimsim.edge.dashboard import PNG_SCALE
+
+        return {v: self.page.evaluate(
+            """([v, scale]) => { const img = document.querySelector('img.akimsim-' + v);
+                 return img.getBoundingClientRect().width / (img.naturalWidth / scale); }""",
+            [v, PNG_SCALE]) for v in FIGURES}
+
+    def figure_colours(self) -> dict[str, dict[str, str]]:
+        """The colour each figure drew each candidate in (its ``data-colours``)."""
+        raw = {v: self.page.locator(f".akimsim-{v}-figure").get_attribute("data-colours")
+               or "" for v in FIGURES}
+        return {v: dict(pair.split(":", 1) for pair in text.split(",") if pair)
+                for v, text in raw.items()}
+
+    def legend(self) -> list[dict[str, str]]:
+        """The legend of the contest in focus: id, colour and text of each entry."""
+        entries: list[dict[str, str]] = self.page.evaluate(
+            """() => [...document.querySelectorAll('.akimsim-legend-entry')].map(e => ({
+                 id: e.dataset.candidateId, colour: e.dataset.colour,
+                 text: e.textContent.trim()}))""")
+        return entries
+
+    def slider_values(self) -> dict[str, tuple[str, str]]:
+        """Each slider of the sidebar: (its value, the value its thumb label shows) when
+        the label is visible, else (value, "")."""
+        values: dict[str, tuple[str, str]] = {}
+        for field in self.page.locator(".v-navigation-drawer .v-input").filter(
+                has=self.page.locator("[role=slider]")).all():
+            if not field.is_visible():
+                continue
+            name = field.locator("label").first.inner_text().strip()
+            value = str(field.locator("[role=slider]").get_attribute("aria-valuenow"))
+            thumb = field.locator(".v-slider__thumb-label")
+            values[name] = (value, thumb.inner_text().strip() if thumb.is_visible() else "")
+        return values
+
+    def open_help(self) -> None:
+        """Open the help panel; wait until its glossary entries show."""
+        self.page.get_by_text("Help: what the page shows", exact=False).click()
+        self.page.locator(".akimsim-help .akimsim-term").last.wait_for()
 
     def view_srcs(self) -> dict[str, str]:
         return {v: str(self.page.locator(f"img.akimsim-{v}").get_attribute("src"))
@@ -261,7 +346,7 @@ class Dashboard:
 
 @contextlib.contextmanager
 def open_dashboard(url: str, chromium: str | None = None,
-                   viewport: tuple[int, int] = (1500, 1150)) -> Iterator[Dashboard]:
+                   viewport: tuple[int, int] = PROJECTOR) -> Iterator[Dashboard]:
     """Chromium (headless, the system's) on ``url``, via Playwright."""
     from playwright.sync_api import sync_playwright
 
@@ -284,16 +369,30 @@ def open_dashboard(url: str, chromium: str | None = None,
             browser.close()
 
 
-def take_screenshot(out: Path, steps: int = 5) -> Path:
-    """The README's picture: three districts of five villages, districts and villages
-    electing their akims directly by two-round majority, a few years into the run."""
-    with Server(start_year=2013, end_year=2030) as server, open_dashboard(server.url) as dash:
-        dash.slide("Districts", 2)
+def page_height(dash: Dashboard) -> int:
+    """The height (CSS px) the window needs to show the whole page: the page scrolls
+    inside Solara's layout, so a full-page screenshot alone would cut it."""
+    height: int = dash.page.evaluate(
+        """() => Math.ceil(Math.max(
+             ...[...document.querySelectorAll('.akimsim-main, .v-navigation-drawer .v-card')]
+               .map(e => e.getBoundingClientRect().bottom + 24)))""")
+    return height
+
+
+def take_screenshots(out: Path, help_out: Path | None = None, steps: int = 3) -> list[Path]:
+    """The README's pictures, in a 1,280 px wide window: two districts of five villages,
+    districts and villages electing their akims directly by two-round majority, from
+    2019 to 2030, after ``steps`` years (``out``: the whole page); and the top of the page
+    with the help panel open (``help_out``)."""
+    written = []
+    with Server(start_year=2019, end_year=2030) as server, open_dashboard(server.url) as dash:
+        dash.slide("Districts", 1)
         dash.slide("Villages per district", 1)
         dash.select("District akims", "direct")
         dash.select("Rural akims", "direct")
         dash.select("Rule of direct elections", "two_round")
-        dash.reset(expect=("3 districts", "15 rural posts", "district direct", "rural direct", "two_round"))
+        dash.reset(expect=("2 districts", "10 rural posts", "district direct", "rural direct",
+                           "two_round"))
         for _ in range(steps):
             dash.step()
         dash.page.wait_for_timeout(500)
@@ -301,20 +400,36 @@ def take_screenshot(out: Path, steps: int = 5) -> Path:
         if problems:
             raise RuntimeError(f"the dashboard reported problems: {problems}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        dash.page.screenshot(path=str(out), full_page=True)
-    return out
+        dash.page.set_viewport_size({"width": PROJECTOR[0], "height": page_height(dash)})
+        dash.page.wait_for_timeout(300)
+        dash.page.screenshot(path=str(out))
+        written.append(out)
+        if help_out is not None:
+            dash.page.set_viewport_size({"width": PROJECTOR[0], "height": PROJECTOR[1]})
+            dash.open_help()
+            dash.page.wait_for_timeout(400)
+            bottom = dash.page.evaluate(
+                "() => Math.ceil(document.querySelector('.akimsim-help')"
+                ".getBoundingClientRect().bottom + 16)")
+            dash.page.set_viewport_size({"width": PROJECTOR[0], "height": max(bottom, 400)})
+            dash.page.wait_for_timeout(300)
+            dash.page.screenshot(path=str(help_out))
+            written.append(help_out)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png")
-    parser.add_argument("--steps", type=int, default=5, help="years to simulate (default 5)")
+    parser.add_argument("--help-out", type=Path, default=ROOT / "docs" / "dashboard_help.png",
+                        help="the page with its help panel open")
+    parser.add_argument("--steps", type=int, default=3, help="years to simulate (default 3)")
     args = parser.parse_args(argv)
     if find_chromium() is None:
         print(f"screenshot_dashboard: error: {INSTALL_HINT}", file=sys.stderr)
         return 2
-    path = take_screenshot(args.out, args.steps)
-    print(f"wrote {path}")
+    for path in take_screenshots(args.out, args.help_out, args.steps):
+        print(f"wrote {path}")
     return 0
 
 

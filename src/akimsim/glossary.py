@@ -82,9 +82,9 @@ def label(name: str) -> str:
 
 def text(width: int = 100) -> str:
     """The glossary as plain text (``akimsim glossary``)."""
-    lines = ["akimsim's vocabulary (docs/glossary.md). origin: "
-             + "; ".join(f"{k}: {v}" for k, v in ORIGINS.items()), ""]
     wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
+    lines = ["akimsim's vocabulary (docs/glossary.md). Each measure's origin is one of:"]
+    lines += [f"  {k:<10}  {v}" for k, v in ORIGINS.items()] + [""]
     for t in glossary().values():
         lines.append(f"{t.name}  [{t.origin}; {', '.join(t.tables)}]")
         lines += wrap.wrap(f"{t.meaning}. Formula: {t.formula}.")

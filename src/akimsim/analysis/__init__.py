@@ -23,6 +23,7 @@ from akimsim.analysis.pooled import (
     office_metrics,
     pooled_metrics,
 )
+from akimsim.analysis.regions import TILES, region_metrics, region_table
 from akimsim.analysis.report import markdown_table, write_csv
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "METRICS",
     "METRIC_LABELS",
     "OFFICE_METRICS",
+    "TILES",
     "against_observed",
     "compare_arms",
     "contest_metrics",
@@ -39,5 +41,7 @@ __all__ = [
     "office_metrics",
     "paired_differences",
     "pooled_metrics",
+    "region_metrics",
+    "region_table",
     "write_csv",
 ]

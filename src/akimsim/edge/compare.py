@@ -256,23 +256,21 @@ def _collect_arm(path: Path, keep: Sequence[str]) -> tuple[dict[str, pd.DataFram
                 and row.get("error") else "")
              for _, row in bad.iterrows()]
     out: dict[str, pd.DataFrame] = {}
+    drop = [k for k in override_keys(jobs) if k not in ("seed", *keep)]
     for table in ("contests", "offices"):
         if table not in frames:
             raise CompareError(f"{path}: no complete run to report on")
         f = frames[table]
-        own = [c for c in f.columns if c not in ("job", "seed", *keep)
-               and c not in _table_columns(table, f)]
-        out[table] = f.drop(columns=["job", *own])
+        out[table] = f.drop(columns=["job", *[k for k in drop if k in f.columns]])
     return out, notes
 
 
-def _table_columns(table: str, frame: pd.DataFrame) -> set[str]:
-    """The run's own columns of a collected table (not the jobs' override columns)."""
-    from akimsim.metrics import CONTEST_COLUMNS
-
-    if table == "contests":
-        return set(CONTEST_COLUMNS)
-    return {c for c in frame.columns if "." not in c and "/" not in c and c != "job"}
+def override_keys(jobs: pd.DataFrame) -> list[str]:
+    """The columns :func:`akimsim.edge.sweep.collect` added for the jobs' overrides (the
+    ``jobs`` table's columns after its own: job, status, overrides, error, rows_*,
+    run_seconds)."""
+    own = {"job", "status", "overrides", "error", "run_seconds"}
+    return [c for c in jobs.columns if c not in own and not c.startswith("rows_")]
 
 
 def gather(out: Path, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
@@ -407,8 +405,8 @@ def _sweep_report(folder: Path, args: argparse.Namespace) -> int:
     if "contests" not in frames:
         raise CompareError(f"{folder}: no complete job to report on")
     c, o, jobs = frames["contests"], frames["offices"], frames["jobs"]
-    keys = [k for k in c.columns if k not in ("job", "seed") and k not in _table_columns(
-        "contests", c) and c[k].nunique(dropna=False) > 1]
+    overrides = [k for k in override_keys(jobs) if k != "seed"]
+    keys = [k for k in overrides if k in c.columns and c[k].nunique(dropna=False) > 1]
     if not keys:
         raise CompareError(f"{folder}: nothing but the seed varies between its jobs")
     arm = args.arm or keys[0]
@@ -423,8 +421,7 @@ def _sweep_report(folder: Path, args: argparse.Namespace) -> int:
     short = arm.rsplit(".", 1)[-1]
     name = {v: f"{short}={v}" for v in values}
     sweep = [k for k in keys if k != arm]
-    fixed = [k for k in c.columns if k not in ("job", "seed", arm, *sweep)
-             and k not in _table_columns("contests", c)]
+    fixed = [k for k in overrides if k in c.columns and k not in (arm, *sweep)]
     c = c.assign(arm=c[arm].map(name)).drop(columns=["job", arm, *fixed])
     o = o.assign(arm=o[arm].map(name)).drop(columns=["job", arm, *[k for k in fixed
                                                                     if k in o.columns]])
