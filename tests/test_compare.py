@@ -205,14 +205,11 @@ def test_the_analysts_question_in_one_command(tmp_path):
     assert regions["region_id"].nunique() == 20
     assert set(pd.read_excel(out / "tables.xlsx", sheet_name=None)) == {
         "metrics_by_seed", "differences", "region_metrics_by_seed", "region_differences"}
-    # the report again from the runs gives the same tables; the command again resumes
+    # the report again from the runs gives the same tables (in-process: the command
+    # line's akimsim report is tested on a plain sweep below)
     before = (out / "differences.csv").read_text()
-    again = _akimsim("report", str(out), cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert (out / "differences.csv").read_text() == before
-    resumed = _akimsim("compare", *argv, cwd=tmp_path)
-    assert resumed.returncode == 0, resumed.stderr
-    assert (out / "differences.csv").read_text() == before
+    assert compare.report_main([str(out), "--out", str(tmp_path / "again")]) == 0
+    assert (tmp_path / "again" / "differences.csv").read_text() == before
 
 
 @pytest.mark.process

@@ -584,8 +584,11 @@ def _alive(pids: list[int]) -> list[int]:
 
 
 @pytest.mark.process
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
-                         ids=["SIGKILL", "SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("how", [
+    signal.SIGKILL, signal.SIGTERM,
+    # SIGINT takes SIGTERM's path (both raise KeyboardInterrupt): make test-slow runs it
+    pytest.param(signal.SIGINT, marks=pytest.mark.slow)],
+    ids=["SIGKILL", "SIGTERM", "SIGINT"])
 def test_a_killed_joblib_sweep_leaves_no_process_and_resumes(tmp_path, how):
     sweep_dir = tmp_path / "sweep"
     args = ["-m", "territory=toy", "end_year=2016", "output.progress=false",
