@@ -160,7 +160,11 @@ def test_the_report_is_written_as_markdown_html_csv_and_excel(two_arms, tmp_path
 def test_report_blocks_escape_html():
     r = Report("a <b> & c")
     r.text("**bold** and `x<y` and <script>")
+    r.table(pd.DataFrame({"<th>": ["**+0.1** (a<b)"], "n": [1.23456]}))
     page = r.html()
+    assert "<td><strong>+0.1</strong> (a&lt;b)</td>" in page
+    assert "&lt;th&gt;" in page
+    assert "1.235" in page
     assert "<title>a &lt;b&gt; &amp; c</title>" in page
     assert "<strong>bold</strong>" in page
     assert "<code>x&lt;y</code>" in page

@@ -160,6 +160,16 @@ def _interval(row: pd.Series) -> str:
     return f"{mark}{row['difference']:+.3f}{mark} ({row['ci_low']:+.3f} to {row['ci_high']:+.3f})"
 
 
+def _values_text(rows: pd.DataFrame, keys: Sequence[str]) -> str:
+    """The swept values of ``rows``: ``admin_support=0, 1.2`` (one key) or one
+    ``key=value, key=value`` group per row, joined by "; "."""
+    if len(keys) == 1:
+        key = keys[0]
+        values = [_value_text(key, v).split("=", 1)[1] for v in rows[key]]
+        return f"{key.rsplit('.', 1)[-1]}={', '.join(values)}"
+    return "; ".join(", ".join(_value_text(k, r[k]) for k in keys) for _, r in rows.iterrows())
+
+
 def _value_text(key: str, value: Any) -> str:
     return f"{key.rsplit('.', 1)[-1]}={value:g}" if isinstance(value, float) \
         else f"{key.rsplit('.', 1)[-1]}={value}"
@@ -183,14 +193,13 @@ def answer_lines(diffs: pd.DataFrame, spec: Comparison, limit: int = 12) -> list
                 what = glossary.label(str(metric))
                 where = ""
                 if spec.sweep:
-                    values = [", ".join(_value_text(k, r[k]) for k in spec.sweep)
-                              for _, r in rows.iterrows()]
                     total = len(diffs[(diffs["arm"] == arm) & (diffs["tier"] == tier)
                                       & (diffs["metric"] == metric)])
-                    where = (" at every swept value" if len(values) == total
-                             else f" at {'; '.join(values)}")
+                    where = (" at every swept value" if len(rows) == total
+                             else " at " + _values_text(rows, spec.sweep))
                 a = np.sort(np.abs(d))
-                size = f"{a[0]:.3f}" if a.shape[0] == 1 else f"{a[0]:.3f} to {a[-1]:.3f}"
+                low, high = f"{a[0]:.3f}", f"{a[-1]:.3f}"
+                size = low if low == high else f"{low} to {high}"
                 assumed = " (set by assumption, not a finding)" \
                     if _origin(str(metric)) == "assumption" and "assumption" not in what else ""
                 word = ("higher" if d.min() > 0 else "lower" if d.max() < 0
@@ -201,6 +210,22 @@ def answer_lines(diffs: pd.DataFrame, spec: Comparison, limit: int = 12) -> list
             text = "; ".join(t for _, t in by_metric[:6])
             more = f" (and {len(by_metric) - 6} more)" if len(by_metric) > 6 else ""
             lines.append(f"**{arm}**, {tier} akims: {text}{more}.")
+    own = {"mean_arm", "mean_reference"} <= set(diffs.columns)
+    for arm in spec.arms[1:] if own else []:  # measures one arm has (turnout where it votes)
+        for tier in [t.value for t in TIERS]:
+            part = diffs[(diffs["arm"] == arm) & (diffs["tier"] == tier)
+                         & diffs["difference"].isna() & diffs["mean_arm"].notna()
+                         & diffs["mean_reference"].isna()]
+            if part.empty:
+                continue
+            shown = []
+            for metric, rows in part.groupby("metric", sort=False):
+                v = np.sort(rows["mean_arm"].to_numpy(dtype=np.float64))
+                value = f"{v[0]:.3f}" if f"{v[0]:.3f}" == f"{v[-1]:.3f}" \
+                    else f"{v[0]:.3f} to {v[-1]:.3f}"
+                shown.append(f"{glossary.label(str(metric))} {value}")
+            lines.append(f"**{arm}**, {tier} akims, measures the reference does not have "
+                         f"(it holds no such vote): {'; '.join(shown[:5])}.")
     if not lines:
         lines.append("No measure differs from the baseline beyond its 95 % interval.")
     return lines[:limit]

@@ -46,6 +46,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from akimsim import glossary
 from akimsim.analysis.measures import MEASURES, MeasureContext
 from akimsim.config import ContestKind, RegimeName
 
@@ -68,29 +69,9 @@ COMPARISON_METRICS: tuple[str, ...] = (
     "dominant_winner_share", "focus_on_voters", "loyalty_shown", "performance", "competence",
 )
 
-#: Human labels for figures and tables.
-METRIC_LABELS: dict[str, str] = {
-    "contests": "contests",
-    "turnout": "turnout",
-    "candidates_per_seat": "candidates per seat",
-    "enc": "effective number of candidates",
-    "margin": "winner's margin",
-    "runoff_share": "races with a runoff",
-    "winner_median_distance": "winner-to-median distance",
-    "retained_share": "incumbents retained",
-    "retention_record_corr": "retention follows record (corr.)",
-    "retention_delivery_corr": "retention follows votes delivered (corr.)",
-    "new_akim_share": "new akims (of winners)",
-    "self_nominated_candidate_share": "self-nominated candidates",
-    "rejected_share": "nominees not registered",
-    "dominant_winner_share": "dominant-party winners",
-    "self_nominated_winner_share": "self-nominated winners",
-    "no_winner_share": "contests without a winner",
-    "focus_on_voters": "akims' focus on voters",
-    "loyalty_shown": "loyalty shown to the appointer",
-    "performance": "akims' performance",
-    "competence": "akims' competence",
-}
+#: Labels for figures and tables: the glossary's (akimsim.glossary), so a measure is
+#: called the same everywhere; one set by an assumption says so in its label.
+METRIC_LABELS: dict[str, str] = {m: glossary.label(m) for m in METRICS}
 
 
 def _corr(x: np.ndarray, y: np.ndarray) -> float:

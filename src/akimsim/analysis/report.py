@@ -100,7 +100,10 @@ class Report:
                 body.append(f"<pre><code>{html.escape(value)}</code></pre>")
             elif kind == "table":
                 frame, digits = value
-                body.append(frame.to_html(index=False, na_rep="–", border=0,
+                # cells keep their Markdown emphasis (**bold**, `code`), everything escaped
+                cells = frame.map(lambda v: _inline(v) if isinstance(v, str) else v)
+                cells.columns = [html.escape(str(c)) for c in frame.columns]
+                body.append(cells.to_html(index=False, na_rep="–", border=0, escape=False,
                                           float_format=lambda v, d=digits: f"{v:.{d}f}",
                                           classes="data"))
             elif kind == "figure":
