@@ -13,8 +13,9 @@ without being run here fails the listing test:
 - ``slow``: run by ``make test-slow`` (minutes: national sweeps, the analyst's
   comparison, an experiment's sweep; and the launcher tour of docs/sweeps.md, whose
   launchers ``tests/test_sweep.py`` runs in ``make test``);
-- ``hours``: runs an hour or more by design (a calibration's budget, Sobol samples):
-  run only with ``AKIMSIM_DOCS_HOURS=1 make test-slow``;
+- ``hours``: runs from twenty minutes (the kernel benchmark on every voter) to hours (a
+  calibration's budget, Sobol samples) by design: run only with
+  ``AKIMSIM_DOCS_HOURS=1 make test-slow``;
 - ``server``: starts a server; ``make test-slow`` starts it, waits until its page
   answers, then stops it;
 - ``never``: with the reason (``make test`` is this suite).
@@ -84,7 +85,9 @@ COMMANDS: dict[str, str] = {
     ".venv/bin/akimsim dashboard --port 8765 --no-browser --start-year 2019 "
     "--end-year 2030": SERVER,
     # docs/calibration.md
-    "akimsim validate --run multirun/regime_comparison": SLOW,
+    "akimsim -m territory.scale=0.1 seed=0,1,2 output.figures=false "
+    "hydra.sweep.dir=multirun/seeds": SLOW,
+    "akimsim validate --run multirun/seeds": SLOW,
     "akimsim validate territory.scale=0.1 --seeds 4 --targets src/akimsim/data/targets.yaml "
     "--role validation": SLOW,
     "akimsim calibrate --params kazakhstan --seeds 8 --budget 2400": HOURS,
@@ -97,7 +100,7 @@ COMMANDS: dict[str, str] = {
     "akimsim sensitivity behaviour=calibrated --only regime_comparison": HOURS,
     # docs/performance.md
     "make install": FAST,
-    ".venv/bin/python benchmarks/bench_kernels.py --out /tmp/kernels_new2.json": SLOW,
+    ".venv/bin/python benchmarks/bench_kernels.py --out /tmp/kernels_new2.json": HOURS,
     ".venv/bin/python benchmarks/render_performance.py": SLOW,
     # docs/sweeps.md
     "akimsim -m territory=toy seed=0,1 regimes.rural=indirect,direct "
@@ -219,6 +222,8 @@ def _serve(cmd: str, ws: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _run_group(group: str, classes: set[str], tmp: Path) -> list[str]:

@@ -308,12 +308,14 @@ def comparison_of(plan: Plan, notes: Sequence[str] = ()) -> Any:
                       question=question, commands=commands, notes=list(notes))
 
 
-def write_report(out: Path, plan: Plan) -> tuple[list[Path], list[str]]:
+def write_report(out: Path, plan: Plan, to: Path | None = None
+                 ) -> tuple[list[Path], list[str]]:
+    """The report of the runs in ``out/runs`` into ``to`` (default ``out``)."""
     from akimsim.analysis.comparison import write_comparison
 
     contests, offices, notes = gather(out, plan)
     spec = comparison_of(plan, notes)
-    result = write_comparison(contests, offices, spec, out)
+    result = write_comparison(contests, offices, spec, to or out)
     return result["paths"], notes
 
 
@@ -453,11 +455,8 @@ def report_main(argv: Sequence[str]) -> int:
             if args.map_metric is not None:
                 plan.map_metric = args.map_metric
             out = args.out or folder
-            contests, offices, notes = gather(folder, plan)
-            from akimsim.analysis.comparison import write_comparison
-
-            result = write_comparison(contests, offices, comparison_of(plan, notes), out)
-            return _finish(result["paths"], notes, out)
+            paths, notes = write_report(folder, plan, out)
+            return _finish(paths, notes, out)
         if (folder / "multirun.yaml").is_file() or folder.is_dir():
             if not folder.is_dir():
                 raise CompareError(f"{folder} does not exist")
