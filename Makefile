@@ -57,9 +57,9 @@ chromium:
 docs: install
 	$(BIN)/mkdocs build --strict --site-dir site
 
-## the notebooks in JupyterLab (notebooks/README.md)
+## the notebooks in JupyterLab (notebooks/README.md); Jupyter refuses root unless told
 notebooks: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ## the interactive dashboard on http://127.0.0.1:8765/ (Ctrl-C to stop)
 dashboard: install

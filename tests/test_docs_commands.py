@@ -216,9 +216,11 @@ def _serve(cmd: str, ws: Path) -> None:
                     pytest.fail(f"{cmd!r} did not serve {url}:\n{out[-3000:]}")
                 time.sleep(1)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
         try:
+            os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+        except ProcessLookupError:  # it had ended
+            proc.wait()
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
