@@ -11,6 +11,11 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9]*.ipynb"))
+#: notebooks of a minute and a half each (a calibration, a sensitivity analysis): they run
+#: in make test-slow; make test runs the same steps on small problems (test_smm.py,
+#: test_sensitivity.py)
+LONG = {"06_calibrate_two_parameters", "07_sensitivity_analysis"}
+RUNS = [pytest.param(p, marks=pytest.mark.slow) if p.stem in LONG else p for p in NOTEBOOKS]
 
 
 def test_the_eight_notebooks_exist_and_are_numbered():
@@ -28,7 +33,7 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.mark.process
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", RUNS, ids=lambda p: p.stem)
 def test_notebook_runs(path):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
