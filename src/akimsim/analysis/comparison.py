@@ -364,7 +364,7 @@ def build_report(tables: dict[str, pd.DataFrame], spec: Comparison) -> Report:
                                         title=f"{tier.capitalize()} akims{at}")
         r.figure(fig, f"differences_{tier}",
                  f"{tier.capitalize()} akims: each arm minus {spec.reference}{at}")
-    if spec.sweep:
+    if spec.sweep and pd.api.types.is_numeric_dtype(diffs[spec.sweep[0]]):
         r.heading(f"Against {spec.sweep[0]}")
         r.figure(effect_figure(diffs, spec), "effect_against_parameter",
                  f"How the difference moves with {spec.sweep[0]}")
