@@ -183,8 +183,7 @@ def _batch_columns(batch: Any, terr: Any, names: list[str], dominant: int) -> di
         "year": np.full(c, cols.year, dtype=np.int64),
         "unit_id": np.asarray(terr.unit_id, dtype=object)[unit],
         "unit_name": np.asarray(terr.name, dtype=object)[unit],
-        "region_id": np.asarray(terr.unit_id, dtype=object)[terr.region[unit]],
-        "region_name": np.asarray(terr.name, dtype=object)[terr.region[unit]],
+        **region_columns(terr, unit),
         "tier": [cols.tier.value] * c,
         "regime": [cols.regime.value] * c,
         "rule": [r.value for r in cols.rule],
@@ -228,6 +227,13 @@ def _batch_columns(batch: Any, terr: Any, names: list[str], dominant: int) -> di
                         dtype=bool),
         "ties": ties,
     }
+
+
+def region_columns(terr: Any, unit: np.ndarray) -> dict[str, np.ndarray]:
+    """``region_id`` and ``region_name`` of each unit's region (the unit for a region)."""
+    region = terr.region[unit]
+    return {"region_id": np.asarray(terr.unit_id, dtype=object)[region],
+            "region_name": np.asarray(terr.name, dtype=object)[region]}
 
 
 def contest_table(record: RunRecord) -> pd.DataFrame:
@@ -365,8 +371,8 @@ def council_table(record: RunRecord) -> pd.DataFrame:
     frame = pd.DataFrame({"year": np.asarray(data.pop("year"), dtype=np.int64)})
     frame["unit_id"] = np.asarray(terr.unit_id, dtype=object)[unit]
     frame["unit_name"] = np.asarray(terr.name, dtype=object)[unit]
-    frame["region_id"] = np.asarray(terr.unit_id, dtype=object)[terr.region[unit]]
-    frame["region_name"] = np.asarray(terr.name, dtype=object)[terr.region[unit]]
+    for name, values in region_columns(terr, unit).items():
+        frame[name] = values
     frame["tier"] = np.asarray([t.value for t in TIERS], dtype=object)[terr.tier[unit]]
     for name, values in data.items():
         frame[name] = np.asarray(values)
@@ -401,9 +407,9 @@ def office_table(record: RunRecord) -> pd.DataFrame:
         frame = pd.DataFrame(data)
     terr = record.territory
     frame.insert(2, "unit_id", np.asarray(terr.unit_id, dtype=object)[frame["unit"]])
-    region = terr.region[frame["unit"].to_numpy()]
-    frame.insert(3, "region_id", np.asarray(terr.unit_id, dtype=object)[region])
-    frame.insert(4, "region_name", np.asarray(terr.name, dtype=object)[region])
+    for i, (column, region) in enumerate(
+            region_columns(terr, frame["unit"].to_numpy()).items()):
+        frame.insert(3 + i, column, region)
     frame.insert(5, "tier", np.asarray([t.value for t in TIERS], dtype=object)[frame["tier_code"]])
     frame = frame.drop(columns=["tier_code"])
     names = np.asarray([*record.party_names, NON_PARTY], dtype=object)
